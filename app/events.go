@@ -1,0 +1,343 @@
+package app
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/cockroachdb/errors"
+)
+
+// Event is one change, as it travels between stations. Seq is gapless per
+// station; HLC orders events across stations.
+type Event struct {
+	ID      string          `json:"id"`
+	Station string          `json:"station"`
+	Seq     uint64          `json:"seq"`
+	HLC     HLC             `json:"hlc"`
+	Kind    EventKind       `json:"kind"`
+	Staff   string          `json:"staff,omitempty"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+// Version is the version an event gives to what it writes.
+func (e *Event) Version() Version { return Version{HLC: e.HLC, Station: e.Station} }
+
+// EventKind says what an event does.
+type EventKind string
+
+// Event kinds. Record events carry whole records or field sets and merge
+// per field; circulation events are replayed through the rules.
+const (
+	EvRecordCreated EventKind = "record.created"
+	EvRecordUpdated EventKind = "record.updated"
+	EvRecordDeleted EventKind = "record.deleted"
+
+	EvCheckout        EventKind = "loan.checkout"
+	EvCheckin         EventKind = "loan.checkin"
+	EvRenew           EventKind = "loan.renew"
+	EvHoldPlaced      EventKind = "hold.placed"
+	EvHoldTrapped     EventKind = "hold.trapped"
+	EvHoldCancelled   EventKind = "hold.cancelled"
+	EvHoldExpired     EventKind = "hold.expired"
+	EvFineAssessed    EventKind = "fine.assessed"
+	EvPayment         EventKind = "fine.payment"
+	EvCopyState       EventKind = "copy.state"
+	EvReaderSuspended EventKind = "reader.suspended"
+	EvAnonymised      EventKind = "history.anonymised"
+	EvExceptionClosed EventKind = "exception.resolved"
+	// EvAudit records an action that changes no record (a data export, a
+	// failed sign-in) so that it shows in the audit log and syncs.
+	EvAudit EventKind = "audit"
+)
+
+// RecordCreated is the payload of EvRecordCreated.
+type RecordCreated struct {
+	Collection Collection      `json:"c"`
+	Record     json.RawMessage `json:"r"`
+}
+
+// RecordUpdated is the payload of EvRecordUpdated: the JSON fields it sets.
+type RecordUpdated struct {
+	Collection Collection                 `json:"c"`
+	ID         string                     `json:"id"`
+	Fields     map[string]json.RawMessage `json:"f"`
+	// Base holds the versions of the fields the editor saw, so a merge can
+	// tell a concurrent edit (a conflict) from a later one.
+	Base map[string]Version `json:"b,omitempty"`
+}
+
+// RecordDeleted is the payload of EvRecordDeleted.
+type RecordDeleted struct {
+	Collection Collection `json:"c"`
+	ID         string     `json:"id"`
+}
+
+// AuditPayload is the payload of EvAudit.
+type AuditPayload struct {
+	Action string            `json:"action"`
+	Facts  map[string]string `json:"facts,omitempty"`
+}
+
+// commit stamps an event with the next HLC and seq of this station, applies
+// it and appends it to the log, all in the caller's transaction tx.
+func (l *Library) commit(tx Tx, actor Actor, kind EventKind, payload any) (*Event, error) {
+	raw, err := json.Marshal(payload)
+	if err != nil {
+		return nil, errors.Wrapf(err, "encoding %s", kind)
+	}
+	last, err := readHLC(tx)
+	if err != nil {
+		return nil, err
+	}
+	now := l.clock.Now()
+	hlc := last.Tick(now)
+	if err := tx.SetMeta(MetaHLC, []byte(strconv.FormatUint(uint64(hlc), 10))); err != nil {
+		return nil, errors.Wrap(err, "saving the clock")
+	}
+	vec, err := tx.Vector()
+	if err != nil {
+		return nil, errors.Wrap(err, "reading the event vector")
+	}
+	ev := &Event{
+		ID:      l.ids.New(now),
+		Station: l.station,
+		Seq:     vec[l.station] + 1,
+		HLC:     hlc,
+		Kind:    kind,
+		Staff:   actor.Username,
+		Payload: raw,
+	}
+	if err := l.apply(tx, ev); err != nil {
+		return nil, err
+	}
+	if err := tx.AppendEvent(ev); err != nil {
+		return nil, errors.Wrap(err, "appending to the event log")
+	}
+	l.pending = append(l.pending, ev)
+	return ev, nil
+}
+
+func readHLC(tx Tx) (HLC, error) {
+	b, err := tx.Meta(MetaHLC)
+	if err != nil {
+		return 0, errors.Wrap(err, "reading the clock")
+	}
+	if len(b) == 0 {
+		return 0, nil
+	}
+	v, err := strconv.ParseUint(string(b), 10, 64)
+	if err != nil {
+		return 0, errors.Wrap(err, "decoding the clock")
+	}
+	return HLC(v), nil
+}
+
+// ObserveHLC moves this station's clock past a remote reading; sync calls it
+// in the transaction that stores remote events.
+func ObserveHLC(tx Tx, remote HLC, clock Clock) error {
+	last, err := readHLC(tx)
+	if err != nil {
+		return err
+	}
+	next := last.Observe(remote, clock.Now())
+	return tx.SetMeta(MetaHLC, []byte(strconv.FormatUint(uint64(next), 10)))
+}
+
+// apply makes the change an event describes. It is the only code that
+// mutates records, for local commands and for remote events alike.
+func (l *Library) apply(tx Tx, ev *Event) error {
+	switch ev.Kind {
+	case EvRecordCreated:
+		var p RecordCreated
+		if err := json.Unmarshal(ev.Payload, &p); err != nil {
+			return errors.Wrap(err, "decoding record.created")
+		}
+		return applyCreate(tx, ev, p)
+	case EvRecordUpdated:
+		var p RecordUpdated
+		if err := json.Unmarshal(ev.Payload, &p); err != nil {
+			return errors.Wrap(err, "decoding record.updated")
+		}
+		return applyUpdate(tx, ev, p)
+	case EvRecordDeleted:
+		var p RecordDeleted
+		if err := json.Unmarshal(ev.Payload, &p); err != nil {
+			return errors.Wrap(err, "decoding record.deleted")
+		}
+		return applyUpdate(tx, ev, RecordUpdated{Collection: p.Collection, ID: p.ID,
+			Fields: map[string]json.RawMessage{"deleted": json.RawMessage("true")}})
+	case EvAudit:
+		return nil
+	}
+	if fn, ok := circulationAppliers[ev.Kind]; ok {
+		return fn(l, tx, ev)
+	}
+	return errors.Newf("unknown event kind %q", ev.Kind)
+}
+
+// circulationAppliers is filled by circulation.go, holds.go and fines.go.
+var circulationAppliers = map[EventKind]func(*Library, Tx, *Event) error{}
+
+// newRecord returns an empty record of collection c.
+func newRecord(c Collection) (Record, error) {
+	switch c {
+	case CollTitles:
+		return &Title{}, nil
+	case CollCopies:
+		return &Copy{}, nil
+	case CollReaders:
+		return &Reader{}, nil
+	case CollCardTypes:
+		return &CardType{}, nil
+	case CollRules:
+		return &Rule{}, nil
+	case CollClosedDays:
+		return &ClosedDay{}, nil
+	case CollStaff:
+		return &Staff{}, nil
+	case CollSettings:
+		return &Setting{}, nil
+	case CollFeedback:
+		return &Feedback{}, nil
+	case CollExceptions:
+		return &Exception{}, nil
+	}
+	return nil, errors.Newf("records of %q are not edited through record events", c)
+}
+
+func metaOf(r Record) *Meta {
+	switch v := r.(type) {
+	case interface{ meta() *Meta }:
+		return v.meta()
+	}
+	return nil
+}
+
+func (m *Meta) meta() *Meta { return m }
+
+// applyCreate stores a new record. A record that already exists (the same
+// event replayed, or two stations racing on one ID) merges as an update of
+// every field, so the outcome does not depend on arrival order.
+func applyCreate(tx Tx, ev *Event, p RecordCreated) error {
+	rec, err := newRecord(p.Collection)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(p.Record, rec); err != nil {
+		return errors.Wrapf(err, "decoding a new %s", p.Collection)
+	}
+	m := metaOf(rec)
+	found, err := tx.Get(p.Collection, m.ID, new(json.RawMessage))
+	if err != nil {
+		return err
+	}
+	if found {
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(p.Record, &fields); err != nil {
+			return errors.Wrap(err, "decoding record fields")
+		}
+		delete(fields, "id")
+		delete(fields, "ver")
+		delete(fields, "fver")
+		return applyUpdate(tx, ev, RecordUpdated{Collection: p.Collection, ID: m.ID, Fields: fields})
+	}
+	m.Ver = ev.Version()
+	m.Fields = nil
+	return putRecord(tx, rec)
+}
+
+// applyUpdate merges fields into a record: per field, the later version wins
+// and the losing value is kept as a Conflict.
+func applyUpdate(tx Tx, ev *Event, p RecordUpdated) error {
+	var cur map[string]json.RawMessage
+	found, err := tx.Get(p.Collection, p.ID, &cur)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return errors.Newf("%s %s does not exist", p.Collection, p.ID)
+	}
+	rec, err := newRecord(p.Collection)
+	if err != nil {
+		return err
+	}
+	var meta struct {
+		Ver    Version            `json:"ver"`
+		Fields map[string]Version `json:"fver"`
+	}
+	if err := json.Unmarshal(cur["ver"], &meta.Ver); err != nil {
+		return errors.Wrap(err, "decoding record version")
+	}
+	if raw, ok := cur["fver"]; ok {
+		if err := json.Unmarshal(raw, &meta.Fields); err != nil {
+			return errors.Wrap(err, "decoding field versions")
+		}
+	}
+	if meta.Fields == nil {
+		meta.Fields = map[string]Version{}
+	}
+	v := ev.Version()
+	for f, val := range p.Fields {
+		if f == "id" || f == "ver" || f == "fver" {
+			continue
+		}
+		old, ok := meta.Fields[f]
+		if !ok {
+			old = meta.Ver
+		}
+		if v.After(old) {
+			base, known := p.Base[f]
+			if prev, had := cur[f]; had && known && base != old && string(prev) != string(val) {
+				if err := keepConflict(tx, ev, p, f, prev, old, v); err != nil {
+					return err
+				}
+			}
+			cur[f] = val
+			meta.Fields[f] = v
+		} else if string(cur[f]) != string(val) {
+			if err := keepConflict(tx, ev, p, f, val, v, old); err != nil {
+				return err
+			}
+		}
+	}
+	fv, _ := json.Marshal(meta.Fields)
+	cur["fver"] = fv
+	merged, _ := json.Marshal(cur)
+	if err := json.Unmarshal(merged, rec); err != nil {
+		return errors.Wrapf(err, "applying fields to %s %s", p.Collection, p.ID)
+	}
+	return putRecord(tx, rec)
+}
+
+func keepConflict(tx Tx, ev *Event, p RecordUpdated, field string, lost json.RawMessage, lostV, wonV Version) error {
+	c := &Conflict{
+		Meta:   Meta{ID: ev.ID + "/" + field, Ver: ev.Version()},
+		Target: p.Collection,
+		Of:     p.ID,
+		Field:  field,
+		Value:  lost,
+		Lost:   lostV,
+		Won:    wonV,
+	}
+	return tx.Put(c)
+}
+
+// putRecord writes a record, turning a unique-key clash into the refusal a
+// person understands.
+func putRecord(tx Tx, r Record) error {
+	err := tx.Put(r)
+	var dup *DuplicateKeyError
+	if errors.As(err, &dup) {
+		switch dup.Index {
+		case IdxCopyBarcode:
+			return Refuse(ReasonDuplicateBarcode, "barcode", dup.Key, "existing", dup.ExistingID)
+		case IdxReaderCard:
+			return Refuse(ReasonDuplicateCard, "card", dup.Key, "existing", dup.ExistingID)
+		case IdxCardTypeCode:
+			return Refuse(ReasonDuplicateCardType, "code", dup.Key)
+		case IdxStaffUsername:
+			return Refuse(ReasonDuplicateStaff, "username", dup.Key)
+		}
+	}
+	return err
+}
