@@ -42,7 +42,6 @@ const (
 	EvFineAssessed    EventKind = "fine.assessed"
 	EvPayment         EventKind = "fine.payment"
 	EvCopyState       EventKind = "copy.state"
-	EvReaderSuspended EventKind = "reader.suspended"
 	EvAnonymised      EventKind = "history.anonymised"
 	EvExceptionClosed EventKind = "exception.resolved"
 	// EvAudit records an action that changes no record (a data export, a

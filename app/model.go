@@ -330,9 +330,11 @@ type Loan struct {
 	ItemType ItemType `json:"item_type"`
 	Station  string   `json:"station,omitempty"`
 	Staff    string   `json:"staff,omitempty"`
-	// Override names the refusal a staff member overrode to make this loan.
-	Override   Reason `json:"override,omitempty"`
-	Anonymised bool   `json:"anonymised,omitempty"`
+	// Overrides name the refusals a staff member overrode to make this loan.
+	Overrides []Reason `json:"overrides,omitempty"`
+	// Lost is set when the loan ended because the copy was lost.
+	Lost       bool `json:"lost,omitempty"`
+	Anonymised bool `json:"anonymised,omitempty"`
 }
 
 // Collection implements Record.

@@ -1,0 +1,454 @@
+package app
+
+import (
+	"encoding/json"
+	"reflect"
+
+	"github.com/cockroachdb/errors"
+)
+
+// TitleInput is what a person fills in for a title.
+type TitleInput struct {
+	ISBNs      []string
+	Title      string
+	Subtitle   string
+	Authors    []string
+	Publisher  string
+	Place      string
+	Year       string
+	Language   string
+	Subjects   []string
+	CLC        string
+	Dewey      string
+	CallNumber string
+	Series     string
+	Summary    string
+	// SourceMARC keeps the imported record for round trips.
+	SourceMARC   []byte
+	SourceFormat string
+}
+
+func (in TitleInput) check() (*Title, error) {
+	t := &Title{SourceMARC: in.SourceMARC, SourceFormat: in.SourceFormat}
+	var err error
+	if t.Title, err = checkText("title", in.Title, true, maxShortField*2); err != nil {
+		return nil, err
+	}
+	for _, f := range []struct {
+		name string
+		in   string
+		out  *string
+		max  int
+	}{
+		{"subtitle", in.Subtitle, &t.Subtitle, maxShortField * 2},
+		{"publisher", in.Publisher, &t.Publisher, maxShortField},
+		{"place", in.Place, &t.Place, maxShortField},
+		{"year", in.Year, &t.Year, 20},
+		{"language", in.Language, &t.Language, 20},
+		{"clc", in.CLC, &t.CLC, 50},
+		{"dewey", in.Dewey, &t.Dewey, 50},
+		{"call_number", in.CallNumber, &t.CallNumber, 100},
+		{"series", in.Series, &t.Series, maxShortField},
+		{"summary", in.Summary, &t.Summary, maxLongField},
+	} {
+		if *f.out, err = checkText(f.name, f.in, false, f.max); err != nil {
+			return nil, err
+		}
+	}
+	for _, a := range in.Authors {
+		a, err := checkText("authors", a, false, maxShortField)
+		if err != nil {
+			return nil, err
+		}
+		if a != "" {
+			t.Authors = append(t.Authors, a)
+		}
+	}
+	for _, s := range in.Subjects {
+		s, err := checkText("subjects", s, false, maxShortField)
+		if err != nil {
+			return nil, err
+		}
+		if s != "" {
+			t.Subjects = append(t.Subjects, s)
+		}
+	}
+	seen := map[string]bool{}
+	for _, raw := range in.ISBNs {
+		if raw == "" {
+			continue
+		}
+		isbn, ok := NormalizeISBN(raw)
+		if !ok {
+			return nil, Refuse(ReasonInvalidISBN, "isbn", raw)
+		}
+		if !seen[isbn] {
+			seen[isbn] = true
+			t.ISBNs = append(t.ISBNs, isbn)
+		}
+	}
+	return t, nil
+}
+
+// AddTitle creates a title.
+func (l *Library) AddTitle(actor Actor, in TitleInput) (*Title, error) {
+	if err := require(actor, PermEditCatalogue); err != nil {
+		return nil, err
+	}
+	t, err := in.check()
+	if err != nil {
+		return nil, err
+	}
+	t.ID = l.NewID()
+	err = l.update(func(tx Tx) error { return l.createRecord(tx, actor, t) })
+	if err != nil {
+		return nil, err
+	}
+	return l.Title(t.ID)
+}
+
+// createRecord commits a record.created event for r.
+func (l *Library) createRecord(tx Tx, actor Actor, r Record) error {
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return errors.Wrap(err, "encoding record")
+	}
+	_, err = l.commit(tx, actor, EvRecordCreated, RecordCreated{Collection: r.Collection(), Record: raw})
+	return err
+}
+
+// updateRecord commits the fields that differ between old and updated as one
+// record.updated event. Nothing is written when nothing changed.
+func (l *Library) updateRecord(tx Tx, actor Actor, old, updated Record) error {
+	fields, base, err := changedFields(old, updated)
+	if err != nil || len(fields) == 0 {
+		return err
+	}
+	_, err = l.commit(tx, actor, EvRecordUpdated, RecordUpdated{
+		Collection: old.Collection(), ID: old.RecordID(), Fields: fields, Base: base,
+	})
+	return err
+}
+
+func changedFields(old, updated Record) (map[string]json.RawMessage, map[string]Version, error) {
+	var a, b map[string]json.RawMessage
+	ra, err := json.Marshal(old)
+	if err != nil {
+		return nil, nil, err
+	}
+	rb, err := json.Marshal(updated)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := json.Unmarshal(ra, &a); err != nil {
+		return nil, nil, err
+	}
+	if err := json.Unmarshal(rb, &b); err != nil {
+		return nil, nil, err
+	}
+	m := metaOf(old)
+	out := map[string]json.RawMessage{}
+	base := map[string]Version{}
+	for k, v := range b {
+		if k == "id" || k == "ver" || k == "fver" {
+			continue
+		}
+		if !reflect.DeepEqual([]byte(a[k]), []byte(v)) {
+			out[k] = v
+			base[k] = m.FieldVersion(k)
+		}
+	}
+	for k := range a {
+		if _, ok := b[k]; !ok && k != "fver" {
+			// omitempty dropped it: the field was cleared.
+			out[k] = json.RawMessage("null")
+			base[k] = m.FieldVersion(k)
+		}
+	}
+	return out, base, nil
+}
+
+// Title returns the title with id.
+func (l *Library) Title(id string) (*Title, error) {
+	var t *Title
+	err := l.view(func(tx Tx) error {
+		var err error
+		t, err = getRecord[Title](tx, CollTitles, id, ReasonUnknownTitle)
+		return err
+	})
+	return t, err
+}
+
+// UpdateTitle changes a title's fields to in.
+func (l *Library) UpdateTitle(actor Actor, id string, in TitleInput) (*Title, error) {
+	if err := require(actor, PermEditCatalogue); err != nil {
+		return nil, err
+	}
+	checked, err := in.check()
+	if err != nil {
+		return nil, err
+	}
+	err = l.update(func(tx Tx) error {
+		old, err := getRecord[Title](tx, CollTitles, id, ReasonUnknownTitle)
+		if err != nil {
+			return err
+		}
+		upd := *checked
+		upd.Meta = old.Meta
+		if upd.SourceMARC == nil {
+			upd.SourceMARC, upd.SourceFormat = old.SourceMARC, old.SourceFormat
+		}
+		return l.updateRecord(tx, actor, old, &upd)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l.Title(id)
+}
+
+// TitleByISBN returns the titles carrying an ISBN (any form).
+func (l *Library) TitleByISBN(isbn string) ([]*Title, error) {
+	n, ok := NormalizeISBN(isbn)
+	if !ok {
+		return nil, Refuse(ReasonInvalidISBN, "isbn", isbn)
+	}
+	var out []*Title
+	err := l.view(func(tx Tx) error {
+		ids, err := tx.Lookup(IdxTitleISBN, n)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			t, err := getRecord[Title](tx, CollTitles, id, ReasonUnknownTitle)
+			if err != nil {
+				return err
+			}
+			out = append(out, t)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SearchTitles finds titles by words of their title, authors, series or
+// publisher, Chinese characters, pinyin initials, ISBN or a copy barcode.
+func (l *Library) SearchTitles(q string, limit int) ([]*Title, error) {
+	var out []*Title
+	err := l.view(func(tx Tx) error {
+		seen := map[string]bool{}
+		add := func(id string) error {
+			if seen[id] {
+				return nil
+			}
+			seen[id] = true
+			t, err := getRecord[Title](tx, CollTitles, id, ReasonUnknownTitle)
+			if err != nil {
+				if errors.Is(err, ErrNotFound) {
+					return nil
+				}
+				return err
+			}
+			out = append(out, t)
+			return nil
+		}
+		if isbn, ok := NormalizeISBN(q); ok {
+			ids, err := tx.Lookup(IdxTitleISBN, isbn)
+			if err != nil {
+				return err
+			}
+			for _, id := range ids {
+				if err := add(id); err != nil {
+					return err
+				}
+			}
+		}
+		if code := NormalizeBarcode(q); code != "" {
+			if cid, err := lookupOne(tx, IdxCopyBarcode, code); err != nil {
+				return err
+			} else if cid != "" {
+				if c, err := getRecord[Copy](tx, CollCopies, cid, ReasonUnknownCopy); err == nil {
+					if err := add(c.TitleID); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		ids, err := searchIndex(tx, IdxTitleSearch, q, limit)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if limit > 0 && len(out) >= limit {
+				break
+			}
+			if err := add(id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
+// CopyInput is what a person fills in for a copy.
+type CopyInput struct {
+	Barcode    string
+	ItemType   ItemType
+	Location   string
+	CallNumber string
+	Price      Money
+	Note       string
+}
+
+func (in CopyInput) check() (*Copy, error) {
+	c := &Copy{ItemType: in.ItemType, Price: in.Price, Status: CopyAvailable}
+	var err error
+	if c.Barcode, err = checkCode("barcode", in.Barcode); err != nil {
+		return nil, err
+	}
+	if c.ItemType == "" {
+		c.ItemType = ItemBook
+	}
+	if _, err = checkText("item_type", string(c.ItemType), true, 50); err != nil {
+		return nil, err
+	}
+	if c.Location, err = checkText("location", in.Location, false, maxShortField); err != nil {
+		return nil, err
+	}
+	if c.CallNumber, err = checkText("call_number", in.CallNumber, false, 100); err != nil {
+		return nil, err
+	}
+	if c.Note, err = checkText("note", in.Note, false, maxLongField); err != nil {
+		return nil, err
+	}
+	if c.Price < 0 {
+		return nil, Refuse(ReasonInvalidInput, "field", "price")
+	}
+	return c, nil
+}
+
+// AddCopy adds a copy of a title. A barcode already in use is refused, naming
+// the copy that has it.
+func (l *Library) AddCopy(actor Actor, titleID string, in CopyInput) (*Copy, error) {
+	if err := require(actor, PermEditCatalogue); err != nil {
+		return nil, err
+	}
+	c, err := in.check()
+	if err != nil {
+		return nil, err
+	}
+	c.ID = l.NewID()
+	c.TitleID = titleID
+	err = l.update(func(tx Tx) error {
+		if _, err := getRecord[Title](tx, CollTitles, titleID, ReasonUnknownTitle); err != nil {
+			return err
+		}
+		if err := refuseTakenBarcode(tx, c.Barcode, ""); err != nil {
+			return err
+		}
+		return l.createRecord(tx, actor, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l.Copy(c.ID)
+}
+
+// refuseTakenBarcode refuses a barcode used by a copy other than self,
+// naming the title that copy belongs to.
+func refuseTakenBarcode(tx Tx, barcode, self string) error {
+	id, err := lookupOne(tx, IdxCopyBarcode, NormalizeBarcode(barcode))
+	if err != nil || id == "" || id == self {
+		return err
+	}
+	facts := []string{"barcode", barcode, "existing", id}
+	if c, err := getRecord[Copy](tx, CollCopies, id, ReasonUnknownCopy); err == nil {
+		if t, err := getRecord[Title](tx, CollTitles, c.TitleID, ReasonUnknownTitle); err == nil {
+			facts = append(facts, "title", t.Title)
+		}
+	}
+	return Refuse(ReasonDuplicateBarcode, facts...)
+}
+
+// Copy returns the copy with id.
+func (l *Library) Copy(id string) (*Copy, error) {
+	var c *Copy
+	err := l.view(func(tx Tx) error {
+		var err error
+		c, err = getRecord[Copy](tx, CollCopies, id, ReasonUnknownCopy)
+		return err
+	})
+	return c, err
+}
+
+// CopyByBarcode returns the copy with a barcode.
+func (l *Library) CopyByBarcode(barcode string) (*Copy, error) {
+	var c *Copy
+	err := l.view(func(tx Tx) error {
+		var err error
+		c, err = copyByBarcode(tx, barcode)
+		return err
+	})
+	return c, err
+}
+
+func copyByBarcode(tx Tx, barcode string) (*Copy, error) {
+	code := NormalizeBarcode(barcode)
+	id, err := lookupOne(tx, IdxCopyBarcode, code)
+	if err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, Refuse(ReasonUnknownCopy, "barcode", code)
+	}
+	return getRecord[Copy](tx, CollCopies, id, ReasonUnknownCopy)
+}
+
+// CopiesOf returns the copies of a title, withdrawn ones included.
+func (l *Library) CopiesOf(titleID string) ([]*Copy, error) {
+	var out []*Copy
+	err := l.view(func(tx Tx) error {
+		ids, err := tx.Lookup(IdxCopyTitle, titleID)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			c, err := getRecord[Copy](tx, CollCopies, id, ReasonUnknownCopy)
+			if err != nil {
+				return err
+			}
+			out = append(out, c)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// UpdateCopy changes a copy's barcode, type, location, call number, price or
+// note. Its circulation state changes only through circulation.
+func (l *Library) UpdateCopy(actor Actor, id string, in CopyInput) (*Copy, error) {
+	if err := require(actor, PermEditCatalogue); err != nil {
+		return nil, err
+	}
+	checked, err := in.check()
+	if err != nil {
+		return nil, err
+	}
+	err = l.update(func(tx Tx) error {
+		old, err := getRecord[Copy](tx, CollCopies, id, ReasonUnknownCopy)
+		if err != nil {
+			return err
+		}
+		if err := refuseTakenBarcode(tx, checked.Barcode, id); err != nil {
+			return err
+		}
+		upd := *old
+		upd.Barcode, upd.ItemType, upd.Location = checked.Barcode, checked.ItemType, checked.Location
+		upd.CallNumber, upd.Price, upd.Note = checked.CallNumber, checked.Price, checked.Note
+		return l.updateRecord(tx, actor, old, &upd)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return l.Copy(id)
+}
