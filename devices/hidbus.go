@@ -1,0 +1,146 @@
+package devices
+
+import (
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/cockroachdb/errors"
+	"github.com/karalabe/hid"
+)
+
+// HIDBus is the Bus of real USB HID devices, through github.com/karalabe/hid.
+// It needs cgo: in a CGO_ENABLED=0 build, or on a platform karalabe/hid does
+// not support, Enumerate and Open return ErrUnsupported.
+//
+// On Linux karalabe/hid talks to /dev/bus/usb through its bundled libusb,
+// which needs the udev rule in devices/udev, and it detaches the kernel's
+// keyboard driver while a device is open: keys then reach only Circa. The
+// report descriptor is read from sysfs before opening, while the kernel
+// driver still holds it. On macOS and Windows karalabe/hid does not expose
+// the descriptor; see BootKeyboardDescriptor.
+type HIDBus struct {
+	// SysfsRoot is where Linux lists USB interfaces; tests point it at a
+	// fake tree. Empty means /sys/bus/usb/devices.
+	SysfsRoot string
+}
+
+var _ Bus = (*HIDBus)(nil)
+
+// Enumerate implements Bus.
+func (b *HIDBus) Enumerate() ([]DeviceInfo, error) {
+	if !hid.Supported() {
+		return nil, errors.WithStack(ErrUnsupported)
+	}
+	found, err := hid.Enumerate(0, 0)
+	if err != nil {
+		return nil, errors.Wrap(err, "enumerate HID devices")
+	}
+	out := make([]DeviceInfo, 0, len(found))
+	for _, f := range found {
+		info := DeviceInfo{
+			Path: f.Path, VendorID: f.VendorID, ProductID: f.ProductID,
+			Serial: f.Serial, Manufacturer: f.Manufacturer, Product: f.Product,
+			UsagePage: f.UsagePage, Usage: f.Usage, Interface: f.Interface,
+		}
+		if info.UsagePage == 0 { // libusb backends may not fill it in
+			if raw, err := b.sysfsDescriptor(info.Path); err == nil {
+				info.UsagePage, info.Usage = topUsage(raw)
+			}
+		}
+		out = append(out, info)
+	}
+	return out, nil
+}
+
+// Open implements Bus.
+func (b *HIDBus) Open(info DeviceInfo) (Device, error) {
+	if !hid.Supported() {
+		return nil, errors.WithStack(ErrUnsupported)
+	}
+	desc, descErr := b.sysfsDescriptor(info.Path)
+	d, err := hid.DeviceInfo{
+		Path: info.Path, VendorID: info.VendorID, ProductID: info.ProductID,
+		Serial: info.Serial, Manufacturer: info.Manufacturer, Product: info.Product,
+		UsagePage: info.UsagePage, Usage: info.Usage, Interface: info.Interface,
+	}.Open()
+	if err != nil {
+		return nil, errors.Mark(errors.Wrapf(err, "open %s", info.Key()), ErrOpen)
+	}
+	return &hidDevice{dev: d, desc: desc, descErr: descErr}, nil
+}
+
+// sysfsDescriptor reads the report descriptor Linux keeps for a USB HID
+// interface. karalabe/hid's Linux path is the sysfs name of the interface.
+func (b *HIDBus) sysfsDescriptor(path string) ([]byte, error) {
+	root := b.SysfsRoot
+	if root == "" {
+		root = "/sys/bus/usb/devices"
+	}
+	if path == "" || filepath.Base(path) != path {
+		return nil, errors.Wrapf(ErrNoDescriptor, "path %q is not a sysfs interface name", path)
+	}
+	matches, _ := filepath.Glob(filepath.Join(root, path, "*", "report_descriptor"))
+	for _, m := range matches {
+		if raw, err := os.ReadFile(m); err == nil && len(raw) > 0 {
+			return raw, nil
+		}
+	}
+	return nil, errors.Wrapf(ErrNoDescriptor, "no report descriptor for %s in %s", path, root)
+}
+
+// topUsage returns the usage of the first application collection.
+func topUsage(raw []byte) (page, id uint16) {
+	d, err := ParseDescriptor(raw)
+	if err != nil {
+		return 0, 0
+	}
+	for _, c := range d.Collections {
+		if c.Type == 1 {
+			return c.Usage.Page(), c.Usage.ID()
+		}
+	}
+	return 0, 0
+}
+
+// hidDevice is an open karalabe/hid device.
+type hidDevice struct {
+	dev     hid.Device
+	desc    []byte
+	descErr error
+}
+
+func (d *hidDevice) ReadReport(p []byte, timeout time.Duration) (int, error) {
+	ms := int(timeout / time.Millisecond)
+	if ms <= 0 {
+		ms = 1
+	}
+	n, err := d.dev.ReadTimeout(p, ms)
+	if err != nil {
+		// hidapi gives no finer reason: a failed read means the device
+		// went away or was closed.
+		return 0, errors.Mark(errors.Wrap(err, "read HID report"), ErrClosed)
+	}
+	return n, nil
+}
+
+func (d *hidDevice) ReportDescriptor() ([]byte, error) { return d.desc, d.descErr }
+
+func (d *hidDevice) Close() error { return d.dev.Close() }
+
+// BootKeyboardDescriptor is the report descriptor of the keyboard boot
+// protocol (HID 1.11, Appendix B.1 and E.6): a modifier byte, a reserved
+// byte and six key slots. It is used only when a keyboard's own descriptor
+// cannot be read (macOS and Windows through karalabe/hid); Status.Assumed
+// then says so.
+var BootKeyboardDescriptor = []byte{
+	0x05, 0x01, 0x09, 0x06, 0xA1, 0x01, // Generic Desktop, Keyboard, Application
+	0x05, 0x07, 0x19, 0xE0, 0x29, 0xE7, 0x15, 0x00, 0x25, 0x01, // modifiers E0-E7
+	0x75, 0x01, 0x95, 0x08, 0x81, 0x02, // 8 × 1 bit, Data Var Abs
+	0x95, 0x01, 0x75, 0x08, 0x81, 0x01, // reserved byte
+	0x95, 0x05, 0x75, 0x01, 0x05, 0x08, 0x19, 0x01, 0x29, 0x05, 0x91, 0x02, // 5 LEDs
+	0x95, 0x01, 0x75, 0x03, 0x91, 0x01, // LED padding
+	0x95, 0x06, 0x75, 0x08, 0x15, 0x00, 0x25, 0x65, // 6 keys, 0-101
+	0x05, 0x07, 0x19, 0x00, 0x29, 0x65, 0x81, 0x00, // Data Array Abs
+	0xC0,
+}
