@@ -62,7 +62,7 @@ func decodeRecord(chunk []byte, terminated bool, enc Encoding) (*Record, *Damage
 	if dmg != nil && dmg.Reason == ReasonFieldTerminator {
 		// Lengths in the directory are off but the terminators may still
 		// delimit exactly one field per entry, in offset order.
-		if fixed, ok := splitByTerminators(chunk, base, dataEnd, entries); ok {
+		if fixed, ok := splitByTerminators(chunk, base, dataEnd); ok {
 			entries, dmg = fixed, nil
 			warn(ReasonFieldTerminator, "fields delimited by terminators")
 		}
@@ -186,7 +186,7 @@ func parseDirectory(chunk []byte, base int, baseOK bool, dataEnd int, terminated
 
 // splitByTerminators re-derives field extents from the field terminators
 // when the directory's lengths are wrong but its count and order are right.
-func splitByTerminators(chunk []byte, base, dataEnd int, partial []dirEntry) ([]dirEntry, bool) {
+func splitByTerminators(chunk []byte, base, dataEnd int) ([]dirEntry, bool) {
 	dir := chunk[leaderLen : base-1]
 	n := len(dir) / 12
 	if n == 0 || len(dir)%12 != 0 {
@@ -216,10 +216,9 @@ func splitByTerminators(chunk []byte, base, dataEnd int, partial []dirEntry) ([]
 		out[i] = dirEntry{tag: tagString(dir[i*12 : i*12+3]), start: at, end: at + end + 1}
 		at += end + 1
 	}
-	if at != dataEnd && !(at == dataEnd-1) {
+	if at != dataEnd {
 		return nil, false
 	}
-	_ = partial
 	return out, true
 }
 
@@ -366,7 +365,7 @@ func (d *fieldDecoder) text(b []byte) string {
 
 func (d *fieldDecoder) code(b []byte) string {
 	if len(b) == 1 && b[0] < utf8.RuneSelf {
-		return numericTags[0][:0] + asciiStrings[b[0]]
+		return asciiStrings[b[0]]
 	}
 	return d.text(b)
 }
