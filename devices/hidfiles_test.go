@@ -37,7 +37,7 @@ var (
 // (.hid).
 func loadDescriptor(t testing.TB, name string) []byte {
 	t.Helper()
-	raw, err := os.ReadFile(hidFile(t, name))
+	raw, err := readShared(t, name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -134,4 +134,9 @@ var sharedDescriptors = []struct {
 	{"hidreport__0003-045E-00DB.0003.hid.bin", 60},
 	{"hidreport__0003-045E-0745.0001.hid.bin", 57},
 	{"linux-input__apple_keyboard_05ac_0250_hidraw4.hid", 75},
+}
+
+func readShared(t testing.TB, name string) ([]byte, error) {
+	t.Helper()
+	return os.ReadFile(hidFile(t, name))
 }
