@@ -19,7 +19,7 @@ var (
 	ErrMalformed = errors.New("sip2: malformed message")
 	// ErrUnknownCommand marks a message whose command this package does not
 	// know. Such errors are marked ErrMalformed too.
-	ErrUnknownCommand = errors.New("sip2: unknown command")
+	ErrUnknownCommand = errors.Wrap(ErrMalformed, "unknown command")
 	// ErrChecksum marks a message whose AZ checksum does not match its bytes.
 	ErrChecksum = errors.New("sip2: checksum mismatch")
 )
@@ -155,7 +155,7 @@ func Parse(line []byte, cs Charset) (*Message, error) {
 	cmd := Command(line[:2])
 	spec, known := fixedSpecs[cmd]
 	if !known {
-		return nil, errors.Mark(errors.Wrapf(ErrUnknownCommand, "command %q", string(line[:2])), ErrMalformed)
+		return nil, errors.Wrapf(ErrUnknownCommand, "command %q", string(line[:2]))
 	}
 	body, seq, sumOK, hasSum := splitTrailer(line)
 	text, err := cs.decode(body)

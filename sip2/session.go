@@ -51,7 +51,7 @@ func (s *session) answer(ctx context.Context, line []byte, tooLong bool) []byte 
 		if s.last == nil {
 			return s.resend()
 		}
-		return s.last
+		return s.last // as sent, with its own sequence number
 	}
 	resp := s.dispatch(ctx, m)
 	if resp == nil {
@@ -87,6 +87,7 @@ func (s *session) resend() []byte {
 	m := NewMessage(RequestSCResend)
 	m.Checksum = s.checksums
 	b, _ := m.Format(UTF8)
+	s.last = b
 	return b
 }
 
