@@ -349,7 +349,7 @@ func (l *Loan) Indexes() []IndexEntry {
 	if l.Deleted {
 		return nil
 	}
-	out := []IndexEntry{{Index: IdxLoanOut, Key: l.Out.UTC().Format(time.RFC3339)}}
+	out := []IndexEntry{{Index: IdxLoanOut, Key: l.Out.UTC().Format(SortableTime)}}
 	if l.ReaderID != "" {
 		out = append(out, IndexEntry{Index: IdxLoanReader, Key: l.ReaderID})
 	}
@@ -405,7 +405,7 @@ func (h *Hold) Indexes() []IndexEntry {
 	}
 	out := []IndexEntry{{Index: IdxHoldReader, Key: h.ReaderID}}
 	if h.Active() {
-		out = append(out, IndexEntry{Index: IdxHoldQueue, Key: h.TitleID + "|" + h.Placed.UTC().Format(time.RFC3339Nano)})
+		out = append(out, IndexEntry{Index: IdxHoldQueue, Key: h.TitleID + "|" + h.Placed.UTC().Format(SortableTime)})
 		out = append(out, IndexEntry{Index: IdxHoldStatus, Key: string(h.Status)})
 	}
 	return out
@@ -548,7 +548,7 @@ func (e *Exception) Indexes() []IndexEntry {
 	if e.Resolved || e.Deleted {
 		return nil
 	}
-	return []IndexEntry{{Index: IdxExceptionOpen, Key: e.At.UTC().Format(time.RFC3339Nano)}}
+	return []IndexEntry{{Index: IdxExceptionOpen, Key: e.At.UTC().Format(SortableTime)}}
 }
 
 // Conflict keeps a value that lost a last-writer-wins race, so staff can see
@@ -570,6 +570,10 @@ func (*Conflict) Collection() Collection { return CollConflicts }
 func (c *Conflict) Indexes() []IndexEntry {
 	return []IndexEntry{{Index: IdxConflictRecord, Key: c.Of}}
 }
+
+// SortableTime formats instants in index keys: fixed width in UTC, so keys
+// sort in time order (RFC 3339 with trimmed fractions does not).
+const SortableTime = "2006-01-02T15:04:05.000000000Z"
 
 // Secondary index names. Storage keeps each in its own bucket.
 const (

@@ -28,7 +28,11 @@ var DefaultRules = []Rule{
 	// Schools that take no money: suspension days instead of fines.
 	{CardType: "STU", LoanDays: 14, Renewals: 1, RenewalDays: 14, MaxLoans: 3, MaxHolds: 2,
 		SuspensionDays: 1, GraceDays: 1, RenewOverdueDays: 3, PickupDays: 5, SelfService: true, Loanable: true},
+	// Reference books stay in the library whatever the card.
 	{ItemType: ItemReference, Loanable: false},
+	{CardType: "VIP", ItemType: ItemReference, Loanable: false},
+	{CardType: "TEA", ItemType: ItemReference, Loanable: false},
+	{CardType: "STU", ItemType: ItemReference, Loanable: false},
 	{ItemType: ItemMagazine, LoanDays: 7, Renewals: 0, MaxLoans: 5, MaxHolds: 0, FinePerDay: 10, FineCap: 500,
 		PickupDays: 5, SelfService: true, Loanable: true},
 }
