@@ -361,6 +361,10 @@ func (t *tx) AppendEvent(e *app.Event) error {
 	st := e.Station
 	t.undo = append(t.undo, func() {
 		l := t.s.events[st]
+		if len(l) == 1 {
+			delete(t.s.events, st) // Vector must not list a station with nothing stored
+			return
+		}
 		t.s.events[st] = l[:len(l)-1]
 	})
 	return nil

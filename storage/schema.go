@@ -1,0 +1,194 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/binary"
+
+	"github.com/cockroachdb/errors"
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/circa-library/circa/app"
+)
+
+// This file is the whole on-disk layout: every bucket name, every key and
+// value shape, the schema version and the steps that migrate to it. Nothing
+// else in the package spells a bucket name.
+//
+// All buckets are top-level. Keys sort bytewise, which is the order Scan,
+// ForEach and EventsAfter promise.
+
+// schemaVersion is the layout this program writes. A file with a higher
+// version was written by a newer Circa and is refused, not guessed at.
+const schemaVersion = 1
+
+// appMagic marks a bbolt file as Circa's, so that another program's bbolt
+// file is refused instead of being filled with our buckets.
+const appMagic = "circa-library-db"
+
+var (
+	// bucketMeta holds small station values. Keys the app owns (app.Meta*)
+	// are plain strings; keys storage owns start with 0x00, which no app key
+	// does (SetMeta refuses them), so the two never meet.
+	bucketMeta = []byte("meta")
+
+	// bucketEvents is the local event log. Key: station ID bytes, 0x00, seq
+	// as 8-byte big endian, so one station's events are contiguous and in seq
+	// order. Value: the event as encoding/json writes it.
+	bucketEvents = []byte("events")
+
+	// bucketVector holds, per station, the highest seq stored in
+	// bucketEvents. Key: station ID bytes. Value: seq, 8-byte big endian.
+	bucketVector = []byte("vector")
+)
+
+// Keys storage owns in bucketMeta.
+var (
+	// metaMagic holds appMagic.
+	metaMagic = []byte("\x00magic")
+	// metaSchema holds the schema version, 8-byte big endian.
+	metaSchema = []byte("\x00schema")
+)
+
+// recordBucket names the bucket of collection c: "rec/<collection>".
+// Key: record ID. Value: json.Marshal(record), byte for byte what memstore
+// keeps, so app.StateHash agrees across stores.
+func recordBucket(c app.Collection) []byte { return []byte("rec/" + string(c)) }
+
+// indexBucket names the bucket of a secondary index: "idx/<name>".
+// A unique entry is key → record ID. A non-unique entry is key, 0x00, record
+// ID → empty value, so the IDs under one key are contiguous and sorted. An
+// empty value therefore means "non-unique"; a record ID is never empty.
+func indexBucket(index string) []byte { return []byte("idx/" + index) }
+
+// entriesBucket names the bucket that keeps, per record of collection c, the
+// index entries it currently holds: "ent/<collection>". Key: record ID.
+// Value: encodeEntries. Put reads it to remove stale entries without
+// decoding the old record (whose Indexes method may have changed since).
+func entriesBucket(c app.Collection) []byte { return []byte("ent/" + string(c)) }
+
+// indexKey is the key of entry e of record id in its index bucket, and the
+// value stored under it.
+func indexKey(e app.IndexEntry, id string) (key, val []byte) {
+	if e.Unique {
+		return []byte(e.Key), []byte(id)
+	}
+	k := make([]byte, 0, len(e.Key)+1+len(id))
+	k = append(k, e.Key...)
+	k = append(k, 0)
+	k = append(k, id...)
+	return k, []byte{}
+}
+
+// splitIndexKey undoes indexKey.
+func splitIndexKey(k, v []byte) (key, id string) {
+	if len(v) > 0 {
+		return string(k), string(v)
+	}
+	i := bytes.LastIndexByte(k, 0)
+	if i < 0 {
+		return string(k), ""
+	}
+	return string(k[:i]), string(k[i+1:])
+}
+
+// eventKey is the key of event seq of station in bucketEvents.
+func eventKey(station string, seq uint64) []byte {
+	k := make([]byte, 0, len(station)+9)
+	k = append(k, station...)
+	k = append(k, 0)
+	return binary.BigEndian.AppendUint64(k, seq)
+}
+
+func u64(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+func readU64(b []byte) (uint64, error) {
+	if len(b) != 8 {
+		return 0, errors.Newf("want 8 bytes, have %d", len(b))
+	}
+	return binary.BigEndian.Uint64(b), nil
+}
+
+// encodeEntries packs index entries as, per entry: uvarint length and bytes
+// of the index name, one byte 1 (unique) or 0, uvarint length and bytes of
+// the key.
+func encodeEntries(entries []app.IndexEntry) []byte {
+	n := 0
+	for _, e := range entries {
+		n += len(e.Index) + len(e.Key) + 2*binary.MaxVarintLen32 + 1
+	}
+	b := make([]byte, 0, n)
+	for _, e := range entries {
+		b = binary.AppendUvarint(b, uint64(len(e.Index)))
+		b = append(b, e.Index...)
+		if e.Unique {
+			b = append(b, 1)
+		} else {
+			b = append(b, 0)
+		}
+		b = binary.AppendUvarint(b, uint64(len(e.Key)))
+		b = append(b, e.Key...)
+	}
+	return b
+}
+
+var errBadEntries = errors.New("malformed index entry list")
+
+// decodeEntries undoes encodeEntries.
+func decodeEntries(b []byte) ([]app.IndexEntry, error) {
+	var out []app.IndexEntry
+	str := func() (string, bool) {
+		n, w := binary.Uvarint(b)
+		if w <= 0 || uint64(len(b)-w) < n {
+			return "", false
+		}
+		s := string(b[w : w+int(n)])
+		b = b[w+int(n):]
+		return s, true
+	}
+	for len(b) > 0 {
+		var e app.IndexEntry
+		var ok bool
+		if e.Index, ok = str(); !ok || len(b) == 0 {
+			return nil, errBadEntries
+		}
+		e.Unique = b[0] == 1
+		b = b[1:]
+		if e.Key, ok = str(); !ok {
+			return nil, errBadEntries
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// migration is one numbered step of the layout. Steps run in order at open,
+// all in the one transaction that also records the new version, so a crash
+// leaves the file at the old version.
+type migration struct {
+	version int
+	name    string
+	// apply runs in the caller's read-write transaction.
+	apply func(tx *bbolt.Tx) error
+}
+
+// migrations lists every step. Append new ones; never edit a released step.
+// A new collection or index needs no step: its bucket is created the first
+// time something is written to it. A changed Indexes method does need one
+// that rebuilds that index from the records.
+var migrations = []migration{
+	{1, "create buckets", func(tx *bbolt.Tx) error {
+		names := [][]byte{bucketMeta, bucketEvents, bucketVector}
+		for _, c := range app.AllCollections {
+			names = append(names, recordBucket(c), entriesBucket(c))
+		}
+		for _, ix := range app.AllIndexes {
+			names = append(names, indexBucket(ix))
+		}
+		for _, n := range names {
+			if _, err := tx.CreateBucketIfNotExists(n); err != nil {
+				return errors.Wrapf(err, "creating bucket %s", n)
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(metaMagic, []byte(appMagic))
+	}},
+}

@@ -1,0 +1,390 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/cockroachdb/errors"
+	bbolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/circa-library/circa/app"
+)
+
+// tx is app.Tx over one bbolt transaction. Buckets that do not exist yet
+// read as empty and are created on first write.
+type tx struct {
+	btx *bbolt.Tx
+}
+
+var errReadOnlyTx = errors.Wrap(berrors.ErrTxNotWritable, "write in a read-only transaction")
+
+func (t *tx) checkWritable() error {
+	if !t.btx.Writable() {
+		return errReadOnlyTx
+	}
+	return nil
+}
+
+// bucket returns the bucket name, creating it if needed (write only).
+func (t *tx) bucket(name []byte) (*bbolt.Bucket, error) {
+	if b := t.btx.Bucket(name); b != nil {
+		return b, nil
+	}
+	b, err := t.btx.CreateBucket(name)
+	return b, errors.Wrapf(err, "creating bucket %s", name)
+}
+
+func (t *tx) Get(c app.Collection, id string, into any) (bool, error) {
+	b := t.btx.Bucket(recordBucket(c))
+	if b == nil {
+		return false, nil
+	}
+	raw := b.Get([]byte(id))
+	if raw == nil {
+		return false, nil
+	}
+	if err := json.Unmarshal(raw, into); err != nil {
+		return true, errors.Wrapf(err, "decoding %s %s", c, id)
+	}
+	return true, nil
+}
+
+func (t *tx) Put(r app.Record) error {
+	if err := t.checkWritable(); err != nil {
+		return err
+	}
+	c, id := r.Collection(), r.RecordID()
+	if id == "" {
+		return errors.Newf("%s record without an ID", c)
+	}
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return errors.Wrapf(err, "encoding %s %s", c, id)
+	}
+	entries := r.Indexes()
+	for _, e := range entries {
+		if !e.Unique {
+			continue
+		}
+		if b := t.btx.Bucket(indexBucket(e.Index)); b != nil {
+			if holder := b.Get([]byte(e.Key)); holder != nil && string(holder) != id {
+				return app.NewDuplicateKeyError(e.Index, e.Key, string(holder))
+			}
+		}
+	}
+	rb, err := t.bucket(recordBucket(c))
+	if err != nil {
+		return err
+	}
+	eb, err := t.bucket(entriesBucket(c))
+	if err != nil {
+		return err
+	}
+	idb := []byte(id)
+	enc := encodeEntries(entries)
+	oldEnc := eb.Get(idb)
+	if oldEnc == nil || !bytes.Equal(oldEnc, enc) {
+		old, err := decodeEntries(oldEnc)
+		if err != nil {
+			return errors.Wrapf(err, "index entries of %s %s", c, id)
+		}
+		if err := t.removeEntries(id, old, entries); err != nil {
+			return err
+		}
+		if err := t.addEntries(id, entries, old); err != nil {
+			return err
+		}
+		if err := eb.Put(idb, enc); err != nil {
+			return errors.Wrapf(err, "writing index entries of %s %s", c, id)
+		}
+	}
+	return errors.Wrapf(rb.Put(idb, raw), "writing %s %s", c, id)
+}
+
+// removeEntries deletes the index entries of record id in old that are not
+// in keep.
+func (t *tx) removeEntries(id string, old, keep []app.IndexEntry) error {
+	for _, e := range old {
+		if slices.Contains(keep, e) {
+			continue
+		}
+		b := t.btx.Bucket(indexBucket(e.Index))
+		if b == nil {
+			continue
+		}
+		k, v := indexKey(e, id)
+		if e.Unique && !bytes.Equal(b.Get(k), v) {
+			continue // held by another record since: not ours to remove
+		}
+		if err := b.Delete(k); err != nil {
+			return errors.Wrapf(err, "removing %s %q", e.Index, e.Key)
+		}
+	}
+	return nil
+}
+
+// addEntries writes the index entries of record id in entries that are not
+// in have.
+func (t *tx) addEntries(id string, entries, have []app.IndexEntry) error {
+	for _, e := range entries {
+		if slices.Contains(have, e) {
+			continue
+		}
+		b, err := t.bucket(indexBucket(e.Index))
+		if err != nil {
+			return err
+		}
+		k, v := indexKey(e, id)
+		if err := b.Put(k, v); err != nil {
+			return errors.Wrapf(err, "writing %s %q", e.Index, e.Key)
+		}
+	}
+	return nil
+}
+
+func (t *tx) Delete(c app.Collection, id string) error {
+	if err := t.checkWritable(); err != nil {
+		return err
+	}
+	rb := t.btx.Bucket(recordBucket(c))
+	idb := []byte(id)
+	if rb == nil || rb.Get(idb) == nil {
+		return nil
+	}
+	if eb := t.btx.Bucket(entriesBucket(c)); eb != nil {
+		old, err := decodeEntries(eb.Get(idb))
+		if err != nil {
+			return errors.Wrapf(err, "index entries of %s %s", c, id)
+		}
+		if err := t.removeEntries(id, old, nil); err != nil {
+			return err
+		}
+		if err := eb.Delete(idb); err != nil {
+			return errors.Wrapf(err, "removing index entries of %s %s", c, id)
+		}
+	}
+	return errors.Wrapf(rb.Delete(idb), "removing %s %s", c, id)
+}
+
+func (t *tx) Lookup(index, key string) ([]string, error) {
+	b := t.btx.Bucket(indexBucket(index))
+	if b == nil {
+		return nil, nil
+	}
+	var ids []string
+	if v := b.Get([]byte(key)); len(v) > 0 {
+		ids = append(ids, string(v))
+	}
+	prefix := append([]byte(key), 0)
+	c := b.Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if kk, id := splitIndexKey(k, v); kk == key {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) > 1 {
+		slices.Sort(ids)
+	}
+	return ids, nil
+}
+
+// iterate walks bucket b from the first key ≥ from, calling fn until it
+// returns false, an error or ErrStop (which ends without error). In a
+// writable transaction fn may write to b: the cursor is set again after
+// each call, so every key present when it is reached is visited once.
+func (t *tx) iterate(b *bbolt.Bucket, from []byte, fn func(k, v []byte) (bool, error)) error {
+	c := b.Cursor()
+	writable := t.btx.Writable()
+	var k, v []byte
+	if from == nil {
+		k, v = c.First()
+	} else {
+		k, v = c.Seek(from)
+	}
+	for k != nil {
+		if writable {
+			k = bytes.Clone(k)
+		}
+		more, err := fn(k, v)
+		if err != nil {
+			if errors.Is(err, app.ErrStop) {
+				return nil
+			}
+			return err
+		}
+		if !more {
+			return nil
+		}
+		if writable {
+			if k2, v2 := c.Seek(k); k2 != nil && bytes.Equal(k2, k) {
+				k, v = c.Next()
+			} else {
+				k, v = k2, v2
+			}
+			continue
+		}
+		k, v = c.Next()
+	}
+	return nil
+}
+
+func (t *tx) Scan(index, from, to string, fn func(key, id string) error) error {
+	b := t.btx.Bucket(indexBucket(index))
+	if b == nil {
+		return nil
+	}
+	return t.iterate(b, []byte(from), func(k, v []byte) (bool, error) {
+		key, id := splitIndexKey(k, v)
+		if to != "" && key >= to {
+			return false, nil
+		}
+		if key < from {
+			return true, nil
+		}
+		return true, fn(key, id)
+	})
+}
+
+func (t *tx) ForEach(c app.Collection, fn func(id string, raw []byte) error) error {
+	b := t.btx.Bucket(recordBucket(c))
+	if b == nil {
+		return nil
+	}
+	return t.iterate(b, nil, func(k, v []byte) (bool, error) {
+		return true, fn(string(k), v)
+	})
+}
+
+func (t *tx) Count(c app.Collection) (int, error) {
+	b := t.btx.Bucket(recordBucket(c))
+	if b == nil {
+		return 0, nil
+	}
+	return b.Stats().KeyN, nil
+}
+
+func (t *tx) Meta(key string) ([]byte, error) {
+	b := t.btx.Bucket(bucketMeta)
+	if b == nil {
+		return nil, nil
+	}
+	v := b.Get([]byte(key))
+	if len(v) == 0 {
+		return nil, nil
+	}
+	return bytes.Clone(v), nil
+}
+
+func (t *tx) SetMeta(key string, val []byte) error {
+	if err := t.checkWritable(); err != nil {
+		return err
+	}
+	if strings.HasPrefix(key, "\x00") {
+		return errors.Newf("meta key %q is reserved for storage", key)
+	}
+	b, err := t.bucket(bucketMeta)
+	if err != nil {
+		return err
+	}
+	if val == nil {
+		val = []byte{}
+	}
+	return errors.Wrapf(b.Put([]byte(key), val), "writing meta %s", key)
+}
+
+// lastSeq returns the highest stored seq of station, in the caller's
+// transaction btx.
+func lastSeq(btx *bbolt.Tx, station string) (uint64, error) {
+	b := btx.Bucket(bucketVector)
+	if b == nil {
+		return 0, nil
+	}
+	v := b.Get([]byte(station))
+	if v == nil {
+		return 0, nil
+	}
+	seq, err := readU64(v)
+	return seq, errors.Wrapf(err, "vector entry of %s", station)
+}
+
+func (t *tx) AppendEvent(e *app.Event) error {
+	if err := t.checkWritable(); err != nil {
+		return err
+	}
+	if strings.IndexByte(e.Station, 0) >= 0 {
+		return errors.Newf("event %s: station ID contains a zero byte", e.ID)
+	}
+	have, err := lastSeq(t.btx, e.Station)
+	if err != nil {
+		return err
+	}
+	switch {
+	case e.Seq == 0:
+		return errors.Newf("event %s without a sequence number", e.ID)
+	case e.Seq <= have:
+		return nil // already stored: applying a batch twice changes nothing
+	case e.Seq > have+1:
+		return errors.Wrapf(app.ErrEventGap, "station %s: have %d, got %d", e.Station, have, e.Seq)
+	}
+	raw, err := json.Marshal(e)
+	if err != nil {
+		return errors.Wrap(err, "encoding event")
+	}
+	return putEvent(t.btx, e.Station, e.Seq, raw)
+}
+
+// putEvent stores an encoded event and moves the station's vector entry,
+// in the caller's read-write transaction btx. The caller has checked that
+// seq is the station's next.
+func putEvent(btx *bbolt.Tx, station string, seq uint64, raw []byte) error {
+	eb, err := btx.CreateBucketIfNotExists(bucketEvents)
+	if err != nil {
+		return errors.Wrap(err, "creating the event log")
+	}
+	vb, err := btx.CreateBucketIfNotExists(bucketVector)
+	if err != nil {
+		return errors.Wrap(err, "creating the vector")
+	}
+	if err := eb.Put(eventKey(station, seq), raw); err != nil {
+		return errors.Wrap(err, "writing event")
+	}
+	return errors.Wrap(vb.Put([]byte(station), u64(seq)), "writing the vector")
+}
+
+func (t *tx) EventsAfter(station string, after uint64, fn func(*app.Event) error) error {
+	b := t.btx.Bucket(bucketEvents)
+	if b == nil {
+		return nil
+	}
+	prefix := append([]byte(station), 0)
+	return t.iterate(b, eventKey(station, after+1), func(k, v []byte) (bool, error) {
+		if !bytes.HasPrefix(k, prefix) || len(k) != len(prefix)+8 {
+			return false, nil
+		}
+		var e app.Event
+		if err := json.Unmarshal(v, &e); err != nil {
+			return false, errors.Wrap(err, "decoding event")
+		}
+		return true, fn(&e)
+	})
+}
+
+func (t *tx) Vector() (map[string]uint64, error) {
+	out := map[string]uint64{}
+	b := t.btx.Bucket(bucketVector)
+	if b == nil {
+		return out, nil
+	}
+	err := b.ForEach(func(k, v []byte) error {
+		seq, err := readU64(v)
+		if err != nil {
+			return errors.Wrapf(err, "vector entry of %s", k)
+		}
+		out[string(k)] = seq
+		return nil
+	})
+	return out, err
+}
