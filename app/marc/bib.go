@@ -462,7 +462,7 @@ func cleanText(s string, period bool) string {
 	s = stripNonSort(s)
 	s = strings.Join(strings.Fields(s), " ")
 	for {
-		t := strings.TrimLeft(strings.TrimRight(s, " /:;,=+"), " /:;,=+")
+		t := strings.TrimLeft(strings.TrimRight(s, isbdPunct), isbdPunct)
 		t = strings.TrimSuffix(t, " --")
 		if period && strings.HasSuffix(t, ".") && !keepsPeriod(t) {
 			t = t[:len(t)-1]
@@ -484,6 +484,10 @@ func cleanText(s string, period bool) string {
 	}
 	return s
 }
+
+// isbdPunct is the punctuation ISBD puts between elements, in ASCII and in
+// the full-width forms Chinese and Japanese records use.
+const isbdPunct = " /:;,=+，：；／＝　"
 
 // keepsPeriod reports whether the final period of s belongs to the text:
 // an initial ("P."), an ellipsis or a common abbreviation.

@@ -85,9 +85,16 @@ func (r *Reader) Read() (*Record, error) {
 	terminated := chunk[len(chunk)-1] == recordTerminator
 	// A record that lost its terminator runs into the next one; the
 	// leader's length tells where the next leader starts.
-	if n, ok := digits(chunk, 0, 5); ok && n > leaderLen && n < len(chunk) && chunk[n-1] != recordTerminator && looksLikeLeader(chunk[n:]) {
-		r.pos = int(start-r.base) + n
-		chunk, terminated = chunk[:n], false
+	if n, ok := digits(chunk, 0, 5); ok && n > leaderLen+1 && n < len(chunk) && chunk[n-1] != recordTerminator {
+		// Usually the terminator is missing (next leader at n-1); sometimes
+		// it was overwritten (next leader at n).
+		for _, at := range []int{n - 1, n} {
+			if looksLikeLeader(chunk[at:]) {
+				r.pos = int(start-r.base) + at
+				chunk, terminated = chunk[:at], false
+				break
+			}
+		}
 	}
 	rec, dmg := decodeRecord(chunk, terminated, r.opts.Encoding)
 	if dmg != nil {
@@ -135,6 +142,10 @@ func (r *Reader) nextChunk() (chunk []byte, start int64, oversized bool, err err
 		end := len(r.buf)
 		if i >= 0 {
 			end = i + 1
+		}
+		if end > r.opts.MaxRecordSize {
+			r.pos = end
+			return nil, r.base, true, nil
 		}
 		skip := 0
 		for skip < end && isGap(r.buf[skip]) {
