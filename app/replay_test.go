@@ -22,7 +22,7 @@ func newReplayDesk(t *testing.T, station string, seed uint64) *replayDesk {
 	t.Helper()
 	clock := app.NewFakeClock(replayStart)
 	lib, err := app.Open(memstore.New(), app.Options{Station: station, Clock: clock,
-		Rand: rand.New(rand.NewPCG(seed, seed)), Location: time.UTC})
+		Rand: rand.NewChaCha8([32]byte{byte(seed)}), Location: time.UTC})
 	if err != nil {
 		t.Fatal(err)
 	}
