@@ -13,6 +13,7 @@ import (
 	"encoding/binary"
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/cockroachdb/errors"
 	"golang.org/x/image/font"
@@ -139,6 +140,58 @@ func (c *Converter) Font(runes []rune) ([]byte, error) {
 	numGlyphs := len(olds)
 	tables := c.tables
 	runes = mapped
+
+	head := append([]byte(nil), tables["head"]...)
+	if len(head) < 54 {
+		return nil, errors.New("font has no usable head table")
+	}
+	be := binary.BigEndian
+	be.PutUint32(head[8:], 0) // checksum adjustment, set by assemble
+	be.PutUint16(head[36:], uint16(int16(bbox[0])))
+	be.PutUint16(head[38:], uint16(int16(bbox[1])))
+	be.PutUint16(head[40:], uint16(int16(bbox[2])))
+	be.PutUint16(head[42:], uint16(int16(bbox[3])))
+	be.PutUint16(head[50:], 1) // long loca offsets
+	be.PutUint16(head[52:], 0)
+
+	hhea := append([]byte(nil), tables["hhea"]...)
+	if len(hhea) < 36 {
+		return nil, errors.New("font has no usable hhea table")
+	}
+	be.PutUint16(hhea[10:], uint16(maxAdvance))
+	be.PutUint16(hhea[34:], uint16(numGlyphs))
+
+	maxp := make([]byte, 32)
+	be.PutUint32(maxp[0:], 0x00010000)
+	be.PutUint16(maxp[4:], uint16(numGlyphs))
+	be.PutUint16(maxp[6:], uint16(maxPoints))
+	be.PutUint16(maxp[8:], uint16(maxContours))
+	be.PutUint16(maxp[14:], 1) // maxZones
+
+	post := make([]byte, 32)
+	if p := tables["post"]; len(p) >= 32 {
+		copy(post, p[:32])
+	}
+	be.PutUint32(post[0:], 0x00030000) // no glyph names
+
+	out := map[string][]byte{
+		"head": head,
+		"hhea": hhea,
+		"maxp": maxp,
+		"hmtx": hmtx.Bytes(),
+		"loca": loca.Bytes(),
+		"glyf": glyf.Bytes(),
+		"cmap": cmapTable(runes, cmap),
+		"post": post,
+	}
+	for _, name := range []string{"OS/2", "name"} {
+		if t, ok := tables[name]; ok {
+			out[name] = t
+		}
+	}
+	return assemble(out), nil
+}
+
 // tableDirectory returns the raw tables of an sfnt file by tag.
 func tableDirectory(b []byte) (map[string][]byte, error) {
 	if len(b) < 12 {
@@ -249,15 +302,16 @@ func cubicToQuads(x0, y0, x1, y1, x2, y2, x3, y3 float64) [][4]float64 {
 type glyph struct {
 	data                   []byte
 	xMin, yMin, xMax, yMax int
-	points                 int
+	points, contours       int
+	advance                int
 }
 
-// encodeGlyph writes a simple glyph; nil for an empty one (a space).
+// encodeGlyph writes a simple glyph; data is nil for an empty one (a space).
 func encodeGlyph(contours [][]point) *glyph {
 	if len(contours) == 0 {
-		return nil
+		return &glyph{}
 	}
-	g := &glyph{xMin: math.MaxInt32, yMin: math.MaxInt32, xMax: math.MinInt32, yMax: math.MinInt32}
+	g := &glyph{xMin: math.MaxInt32, yMin: math.MaxInt32, xMax: math.MinInt32, yMax: math.MinInt32, contours: len(contours)}
 	var ends []uint16
 	var pts []point
 	for _, c := range contours {
