@@ -203,7 +203,9 @@ func marc21Bib(rec *Record, m Mapping) Bib {
 				continue
 			}
 			if qs := f.All('q'); len(qs) > 0 {
-				q = joinNonEmpty("; ", append([]string{q}, cleanAll(qs)...)...)
+				for _, v := range qs {
+					q = joinNonEmpty("; ", q, cleanText(v, false))
+				}
 			}
 			b.ISBNs = append(b.ISBNs, isbn)
 			b.ISBNQualifiers = append(b.ISBNQualifiers, q)
@@ -299,7 +301,7 @@ func unimarcBib(rec *Record, m Mapping) Bib {
 				continue
 			}
 			if bq := f.First('b'); bq != "" {
-				q = joinNonEmpty("; ", q, clean(bq))
+				q = joinNonEmpty("; ", q, cleanText(bq, false))
 			}
 			b.ISBNs = append(b.ISBNs, isbn)
 			b.ISBNQualifiers = append(b.ISBNQualifiers, q)
@@ -541,14 +543,6 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func cleanAll(list []string) []string {
-	out := make([]string, 0, len(list))
-	for _, v := range list {
-		out = append(out, clean(v))
-	}
-	return out
 }
 
 func joinNonEmpty(sep string, parts ...string) string {
