@@ -47,8 +47,8 @@ var marcxmlCases = []fileCase{
 			wantBib(t, recs[0], func(b Bib) []string { return []string{b.Title, "The amazing adventures of Kavalier and Clay"} })
 		},
 	},
-	{file: "marcxml/marc4j__chabon.xml", numbers: []int{1, 2}},     // compared with chabon.mrc
-	{file: "marcxml/marc4j__summerland.xml", numbers: []int{1}},    // compared with summerland.mrc
+	{file: "marcxml/marc4j__chabon.xml", numbers: []int{1, 2}},  // compared with chabon.mrc
+	{file: "marcxml/marc4j__summerland.xml", numbers: []int{1}}, // compared with summerland.mrc
 	{file: "marcxml/marcperl__empty-record.xml", damages: []report{{1, ReasonNoFields}}},
 	{
 		file: "marcxml/marcperl__namespace.xml", numbers: []int{1},
