@@ -150,7 +150,10 @@ func migrate(tx *bbolt.Tx) error {
 // refuse makes the refusal for reason about the file at path, keeping cause
 // for the log.
 func refuse(reason app.Reason, cause error, path string, facts ...string) error {
-	err := app.Refuse(reason, append([]string{"path", path}, facts...)...)
+	if path != "" {
+		facts = append([]string{"path", path}, facts...)
+	}
+	err := app.Refuse(reason, facts...)
 	return errors.WithSecondaryError(err, cause)
 }
 
