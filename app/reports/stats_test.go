@@ -16,9 +16,9 @@ import (
 // simulation's log.
 type expected struct {
 	Loans, Returns, Active, Late int
-	ByClass, ByCLC, ByDewey     map[string]int
-	ByCardType, ByItem, ByTitle map[string]int
-	LoanHours, ReturnHours      [24]int
+	ByClass, ByCLC, ByDewey      map[string]int
+	ByCardType, ByItem, ByTitle  map[string]int
+	LoanHours, ReturnHours       [24]int
 }
 
 func count(f *fixture.Library, p reports.Period, today app.Date) expected {
@@ -162,7 +162,7 @@ func TestAnonymisedLoansStillCount(t *testing.T) {
 	if after.Loans != before.Loans || cmp.Diff(curOf(after.ByClass), curOf(before.ByClass)) != "" {
 		t.Errorf("anonymising changed the loan figures: %+v → %+v", before.Loans, after.Loans)
 	}
-	if after.Anonymised.Cur == 0 || after.ActiveReaders.Cur >= before.ActiveReaders.Cur {
+	if after.Anonymised.Cur == 0 || after.ActiveReaders.Cur > before.ActiveReaders.Cur {
 		t.Errorf("anonymised %d, active readers %d → %d", after.Anonymised.Cur, before.ActiveReaders.Cur, after.ActiveReaders.Cur)
 	}
 }
