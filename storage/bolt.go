@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -40,6 +41,8 @@ type DB struct {
 	bolt *bbolt.DB
 	path string
 	opts Options
+	// writers lets Bulk, which turns fsync off, exclude Update.
+	writers sync.RWMutex
 }
 
 var _ app.Store = (*DB)(nil)
@@ -197,7 +200,7 @@ func (db *DB) Update(fn func(app.Tx) error) error {
 	if db.opts.ReadOnly {
 		return refuse(app.ReasonReadOnly, berrors.ErrDatabaseReadOnly, db.path)
 	}
-	err := db.bolt.Update(func(btx *bbolt.Tx) error { return fn(&tx{btx: btx}) })
+	err := db.update(func(btx *bbolt.Tx) error { return fn(&tx{btx: btx}) })
 	if err == nil || errors.Is(err, berrors.ErrDatabaseNotOpen) {
 		return err
 	}
@@ -205,6 +208,13 @@ func (db *DB) Update(fn func(app.Tx) error) error {
 		return classify(err, db.path)
 	}
 	return err
+}
+
+// update runs fn in a bbolt read-write transaction, unless Bulk is running.
+func (db *DB) update(fn func(*bbolt.Tx) error) error {
+	db.writers.RLock()
+	defer db.writers.RUnlock()
+	return db.bolt.Update(fn)
 }
 
 // isWriteFailure reports whether err is the OS refusing a write, as opposed

@@ -6,3 +6,10 @@ var ClassifyForTest = classify
 // Age's default scrypt cost takes a second per backup; tests need no such
 // protection.
 func init() { scryptWorkFactor = 10 }
+
+// SetBulkBatchSizeForTest changes the bulk batch size until the test ends.
+func SetBulkBatchSizeForTest(t interface{ Cleanup(func()) }, n int) {
+	old := bulkBatchSize
+	bulkBatchSize = n
+	t.Cleanup(func() { bulkBatchSize = old })
+}

@@ -1,0 +1,288 @@
+package storage
+
+import (
+	"bytes"
+	"encoding/json"
+	"slices"
+	"strings"
+
+	"github.com/cockroachdb/errors"
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/circa-library/circa/app"
+)
+
+// BulkBatchSize is how many records and events one bulk transaction holds.
+const BulkBatchSize = 50_000
+
+// bulkBatchSize is BulkBatchSize; tests lower it to cross batch boundaries.
+var bulkBatchSize = BulkBatchSize
+
+// appendFillPercent packs pages fuller in buckets whose keys mostly arrive
+// in order (time-ordered record IDs, event seqs), so a bulk load leaves a
+// smaller file. Randomly keyed index buckets keep bbolt's default.
+const appendFillPercent = 0.9
+
+// BulkStats counts what a bulk load wrote.
+type BulkStats struct {
+	Records      int
+	IndexEntries int
+	Events       int
+	Batches      int
+}
+
+// BulkWriter takes records and events for Bulk. It is not safe for use by
+// several goroutines.
+type BulkWriter struct {
+	db    *DB
+	recs  []bulkRecord
+	evs   []*app.Event
+	stats BulkStats
+	err   error // the first failed flush; the writer stops there
+}
+
+type bulkRecord struct {
+	c       app.Collection
+	id      string
+	raw     []byte
+	entries []app.IndexEntry
+}
+
+// Put queues r. It follows Tx.Put's rules (a record put again replaces
+// itself and its index entries; a unique key held by another record fails
+// with a *DuplicateKeyError), with one limit: a unique key cannot move from
+// one record to another within one load.
+func (w *BulkWriter) Put(r app.Record) error {
+	c, id := r.Collection(), r.RecordID()
+	if id == "" {
+		return errors.Newf("%s record without an ID", c)
+	}
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return errors.Wrapf(err, "encoding %s %s", c, id)
+	}
+	w.recs = append(w.recs, bulkRecord{c: c, id: id, raw: raw, entries: r.Indexes()})
+	return w.flushIfFull()
+}
+
+// AppendEvent queues e. It follows Tx.AppendEvent's rules: a repeat is
+// ignored and a gap fails with app.ErrEventGap.
+func (w *BulkWriter) AppendEvent(e *app.Event) error {
+	if e.Seq == 0 {
+		return errors.Newf("event %s without a sequence number", e.ID)
+	}
+	if strings.IndexByte(e.Station, 0) >= 0 {
+		return errors.Newf("event %s: station ID contains a zero byte", e.ID)
+	}
+	w.evs = append(w.evs, e)
+	return w.flushIfFull()
+}
+
+func (w *BulkWriter) flushIfFull() error {
+	if w.err != nil || len(w.recs)+len(w.evs) < bulkBatchSize {
+		return w.err
+	}
+	return w.flush()
+}
+
+// Bulk writes what fn hands to the BulkWriter in transactions of
+// BulkBatchSize records and events, each with its index entries and sorted
+// by key per bucket, without fsync until the end. A record and the event
+// that made it should be handed over together, so they land in the same
+// transaction. Nothing else may write meanwhile: Update waits. If Bulk fails,
+// the batches before the failure stay written (a crash may lose them); a
+// rerun with the same records and events completes the load.
+func (db *DB) Bulk(fn func(w *BulkWriter) error) (BulkStats, error) {
+	if db.opts.ReadOnly {
+		return BulkStats{}, refuse(app.ReasonReadOnly, errors.New("bulk load into a read-only database"), db.path)
+	}
+	db.writers.Lock()
+	defer db.writers.Unlock()
+	noSync := db.bolt.NoSync
+	db.bolt.NoSync = true
+	defer func() { db.bolt.NoSync = noSync }()
+
+	w := &BulkWriter{db: db}
+	err := fn(w)
+	if err == nil {
+		err = w.flush()
+	}
+	if serr := db.bolt.Sync(); err == nil && serr != nil {
+		err = classify(errors.Wrap(serr, "syncing the bulk load"), db.path)
+	}
+	return w.stats, err
+}
+
+// BulkLoad is Bulk for records only.
+func (db *DB) BulkLoad(fn func(put func(app.Record) error) error) (BulkStats, error) {
+	return db.Bulk(func(w *BulkWriter) error { return fn(w.Put) })
+}
+
+// BulkAppendEvents is Bulk for events only.
+func (db *DB) BulkAppendEvents(fn func(add func(*app.Event) error) error) (BulkStats, error) {
+	return db.Bulk(func(w *BulkWriter) error { return fn(w.AppendEvent) })
+}
+
+// kv is one pending write.
+type kv struct{ k, v []byte }
+
+// batch collects one transaction's writes per bucket.
+type batch map[string][]kv
+
+func (b batch) put(bucket []byte, k, v []byte) {
+	b[string(bucket)] = append(b[string(bucket)], kv{k, v})
+}
+
+func (w *BulkWriter) flush() error {
+	if w.err != nil || len(w.recs) == 0 && len(w.evs) == 0 {
+		return w.err
+	}
+	var stats BulkStats
+	err := w.db.bolt.Update(func(btx *bbolt.Tx) error {
+		stats = BulkStats{}
+		puts, dels := batch{}, batch{}
+		if err := w.planRecords(btx, puts, dels, &stats); err != nil {
+			return err
+		}
+		if err := w.planEvents(btx, puts, &stats); err != nil {
+			return err
+		}
+		return apply(btx, puts, dels)
+	})
+	if err != nil {
+		w.err = classify(err, w.db.path)
+		return w.err
+	}
+	w.stats.Records += stats.Records
+	w.stats.IndexEntries += stats.IndexEntries
+	w.stats.Events += stats.Events
+	w.stats.Batches++
+	w.recs, w.evs = w.recs[:0], w.evs[:0]
+	return nil
+}
+
+// planRecords turns the queued records into writes and deletions, reading
+// the caller's transaction btx for entries already stored.
+func (w *BulkWriter) planRecords(btx *bbolt.Tx, puts, dels batch, stats *BulkStats) error {
+	// The last Put of a record wins.
+	last := make(map[string]int, len(w.recs))
+	for i, r := range w.recs {
+		last[string(r.c)+"\x00"+r.id] = i
+	}
+	claimed := map[string]string{} // index \x00 key → record, within this batch
+	for i, r := range w.recs {
+		if last[string(r.c)+"\x00"+r.id] != i {
+			continue
+		}
+		for _, e := range r.entries {
+			if !e.Unique {
+				continue
+			}
+			slot := e.Index + "\x00" + e.Key
+			if holder, ok := claimed[slot]; ok && holder != r.id {
+				return app.NewDuplicateKeyError(e.Index, e.Key, holder)
+			}
+			claimed[slot] = r.id
+			if b := btx.Bucket(indexBucket(e.Index)); b != nil {
+				if holder := b.Get([]byte(e.Key)); holder != nil && string(holder) != r.id {
+					return app.NewDuplicateKeyError(e.Index, e.Key, string(holder))
+				}
+			}
+		}
+		idb := []byte(r.id)
+		var old []app.IndexEntry
+		if eb := btx.Bucket(entriesBucket(r.c)); eb != nil {
+			var err error
+			if old, err = decodeEntries(eb.Get(idb)); err != nil {
+				return errors.Wrapf(err, "index entries of %s %s", r.c, r.id)
+			}
+		}
+		for _, e := range old {
+			if slices.Contains(r.entries, e) {
+				continue
+			}
+			k, v := indexKey(e, r.id)
+			if e.Unique {
+				if b := btx.Bucket(indexBucket(e.Index)); b == nil || !bytes.Equal(b.Get(k), v) {
+					continue // held by another record since: not ours to remove
+				}
+			}
+			dels.put(indexBucket(e.Index), k, nil)
+		}
+		for _, e := range r.entries {
+			if !slices.Contains(old, e) {
+				k, v := indexKey(e, r.id)
+				puts.put(indexBucket(e.Index), k, v)
+				stats.IndexEntries++
+			}
+		}
+		puts.put(recordBucket(r.c), idb, r.raw)
+		puts.put(entriesBucket(r.c), idb, encodeEntries(r.entries))
+		stats.Records++
+	}
+	return nil
+}
+
+// planEvents checks the queued events against the vector in the caller's
+// transaction btx and turns the new ones into writes.
+func (w *BulkWriter) planEvents(btx *bbolt.Tx, puts batch, stats *BulkStats) error {
+	have := map[string]uint64{}
+	for _, e := range w.evs {
+		seq, ok := have[e.Station]
+		if !ok {
+			var err error
+			if seq, err = lastSeq(btx, e.Station); err != nil {
+				return err
+			}
+		}
+		switch {
+		case e.Seq <= seq:
+			continue
+		case e.Seq > seq+1:
+			return errors.Wrapf(app.ErrEventGap, "station %s: have %d, got %d", e.Station, seq, e.Seq)
+		}
+		raw, err := json.Marshal(e)
+		if err != nil {
+			return errors.Wrap(err, "encoding event")
+		}
+		puts.put(bucketEvents, eventKey(e.Station, e.Seq), raw)
+		have[e.Station] = e.Seq
+		stats.Events++
+	}
+	for st, seq := range have {
+		puts.put(bucketVector, []byte(st), u64(seq))
+	}
+	return nil
+}
+
+// apply makes the planned writes in the caller's transaction btx, bucket by
+// bucket in key order, which is what bbolt writes fastest.
+func apply(btx *bbolt.Tx, puts, dels batch) error {
+	for name, list := range dels {
+		b := btx.Bucket([]byte(name))
+		if b == nil {
+			continue
+		}
+		for _, d := range list {
+			if err := b.Delete(d.k); err != nil {
+				return errors.Wrapf(err, "deleting from %s", name)
+			}
+		}
+	}
+	for name, list := range puts {
+		b, err := btx.CreateBucketIfNotExists([]byte(name))
+		if err != nil {
+			return errors.Wrapf(err, "creating bucket %s", name)
+		}
+		if !strings.HasPrefix(name, "idx/") {
+			b.FillPercent = appendFillPercent
+		}
+		slices.SortStableFunc(list, func(a, b kv) int { return bytes.Compare(a.k, b.k) })
+		for _, p := range list {
+			if err := b.Put(p.k, p.v); err != nil {
+				return errors.Wrapf(err, "writing to %s", name)
+			}
+		}
+	}
+	return nil
+}
