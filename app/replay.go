@@ -94,15 +94,27 @@ func (l *Library) storeRemote(tx Tx, evs []*Event, deferRebuild bool) (bool, err
 	}
 	sort.Slice(fresh, func(i, j int) bool { return EventBefore(fresh[i], fresh[j]) })
 	outOfOrder := last != nil && EventBefore(fresh[0], last)
+	// An event far ahead of this station's clock and of every reading it
+	// has seen is reported once: the events that follow it carry its time
+	// on (that is what an HLC does) and are not to blame.
+	seen, err := readHLC(tx)
+	if err != nil {
+		return false, err
+	}
+	limit := l.clock.Now()
+	if t := seen.Time(); t.After(limit) {
+		limit = t
+	}
+	limit = limit.Add(ClockAheadLimit)
 	var maxHLC HLC
 	var ahead []*Event
-	limit := l.clock.Now().Add(ClockAheadLimit)
 	for _, ev := range fresh {
 		if ev.HLC > maxHLC {
 			maxHLC = ev.HLC
 		}
-		if ev.HLC.Time().After(limit) {
+		if t := ev.HLC.Time(); t.After(limit) {
 			ahead = append(ahead, ev)
+			limit = t.Add(ClockAheadLimit)
 		}
 	}
 	if stale || outOfOrder {

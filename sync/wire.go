@@ -1,0 +1,172 @@
+package sync
+
+import (
+	"bufio"
+	"bytes"
+	"compress/flate"
+	"encoding/json"
+	"io"
+	"time"
+
+	"github.com/cockroachdb/errors"
+
+	"github.com/circa-library/circa/app"
+)
+
+// Hello opens a session: who is talking, which database file, what it holds
+// and what its clock says.
+type Hello struct {
+	Station  string            `json:"station"`
+	Database string            `json:"db"`
+	Vector   map[string]uint64 `json:"vector"`
+	Time     time.Time         `json:"time"`
+}
+
+// PullRequest asks for events beyond Have.
+type PullRequest struct {
+	Have      map[string]uint64 `json:"have"`
+	MaxEvents int               `json:"max,omitempty"`
+}
+
+// PushReply says what the receiver holds after a pushed batch.
+type PushReply struct {
+	Vector map[string]uint64 `json:"vector"`
+}
+
+// Batch is a run of events, in (hlc, station, seq) order, from one station.
+type Batch struct {
+	From     string       `json:"from"`
+	Database string       `json:"db"`
+	More     bool         `json:"more,omitempty"`
+	Count    int          `json:"count"`
+	Events   []*app.Event `json:"-"`
+}
+
+// Limits of one batch. A sender keeps under them; a receiver refuses more.
+const (
+	MaxBatchEvents     = 5000
+	MaxBatchBytes      = 32 << 20 // compressed, on the wire
+	MaxBatchInflated   = 96 << 20 // decompressed
+	maxEventLine       = 4 << 20
+	defaultBatchEvents = 2000
+)
+
+var batchMagic = []byte("CIRCAB1\n")
+
+// EncodeBatch writes b to w in the wire format (see doc.go).
+func EncodeBatch(w io.Writer, b *Batch) error {
+	if _, err := w.Write(batchMagic); err != nil {
+		return err
+	}
+	fw, err := flate.NewWriter(w, flate.DefaultCompression)
+	if err != nil {
+		return err
+	}
+	hdr := *b
+	hdr.Count = len(b.Events)
+	enc := json.NewEncoder(fw)
+	if err := enc.Encode(&hdr); err != nil {
+		return errors.Wrap(err, "encoding batch header")
+	}
+	for _, e := range b.Events {
+		if err := enc.Encode(e); err != nil {
+			return errors.Wrap(err, "encoding event")
+		}
+	}
+	return fw.Close()
+}
+
+// DecodeBatch reads one batch, refusing anything malformed or beyond the
+// limits with ErrBadBatch or ErrTooLarge. It never panics on bad input.
+func DecodeBatch(r io.Reader) (*Batch, error) {
+	magic := make([]byte, len(batchMagic))
+	if _, err := io.ReadFull(r, magic); err != nil || !bytes.Equal(magic, batchMagic) {
+		return nil, errors.Wrap(ErrBadBatch, "not a Circa batch")
+	}
+	fr := flate.NewReader(r)
+	defer fr.Close()
+	lim := &limitedReader{r: fr, n: MaxBatchInflated}
+	sc := bufio.NewScanner(lim)
+	sc.Buffer(make([]byte, 64<<10), maxEventLine)
+	var b Batch
+	if !sc.Scan() {
+		return nil, scanErr(sc, lim, "batch header")
+	}
+	if err := json.Unmarshal(sc.Bytes(), &b); err != nil {
+		return nil, errors.Wrapf(ErrBadBatch, "batch header: %v", err)
+	}
+	if b.Count < 0 || b.Count > MaxBatchEvents {
+		return nil, errors.Wrapf(ErrTooLarge, "%d events", b.Count)
+	}
+	b.Events = make([]*app.Event, 0, b.Count)
+	for range b.Count {
+		if !sc.Scan() {
+			return nil, scanErr(sc, lim, "event")
+		}
+		var e app.Event
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			return nil, errors.Wrapf(ErrBadBatch, "event %d: %v", len(b.Events)+1, err)
+		}
+		if err := checkEvent(&e); err != nil {
+			return nil, err
+		}
+		b.Events = append(b.Events, &e)
+	}
+	if sc.Scan() {
+		return nil, errors.Wrap(ErrBadBatch, "data after the last event")
+	}
+	if lim.over {
+		return nil, errors.Wrap(ErrTooLarge, "batch inflates too far")
+	}
+	return &b, nil
+}
+
+// checkEvent refuses an event no station could have made.
+func checkEvent(e *app.Event) error {
+	switch {
+	case e.ID == "" || len(e.ID) > 200:
+		return errors.Wrap(ErrBadBatch, "event without a valid ID")
+	case e.Station == "" || len(e.Station) > 200:
+		return errors.Wrap(ErrBadBatch, "event without a valid station")
+	case e.Seq == 0:
+		return errors.Wrap(ErrBadBatch, "event without a sequence number")
+	case e.Kind == "":
+		return errors.Wrap(ErrBadBatch, "event without a kind")
+	case len(e.Payload) == 0 || !json.Valid(e.Payload):
+		return errors.Wrap(ErrBadBatch, "event with a malformed payload")
+	}
+	return nil
+}
+
+func scanErr(sc *bufio.Scanner, lim *limitedReader, what string) error {
+	if lim.over {
+		return errors.Wrap(ErrTooLarge, "batch inflates too far")
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return errors.Wrapf(ErrTooLarge, "%s too long", what)
+		}
+		return errors.Wrapf(ErrBadBatch, "%s: %v", what, err)
+	}
+	return errors.Wrapf(ErrBadBatch, "batch ends before its %s", what)
+}
+
+// limitedReader stops after n bytes and remembers that it had to.
+type limitedReader struct {
+	r    io.Reader
+	n    int64
+	over bool
+}
+
+func (l *limitedReader) Read(p []byte) (int, error) {
+	if l.n <= 0 {
+		l.over = true
+		return 0, io.EOF
+	}
+	if int64(len(p)) > l.n {
+		p = p[:l.n]
+	}
+	n, err := l.r.Read(p)
+	l.n -= int64(n)
+	return n, err
+}
