@@ -80,6 +80,8 @@ type Chart struct {
 type Series struct {
 	Name   string
 	Values []float64
+	// Previous marks the previous period's figures, drawn in grey.
+	Previous bool
 }
 
 // Cell formats a table cell for text output (CSV, PDF, screen).
@@ -153,6 +155,9 @@ func build(lib *app.Library, names []string, from, to app.Date, cat *i18n.Catalo
 			t.Name, t.Period = n, p
 			if t.Title == "" {
 				t.Title = Title(cat, n)
+			}
+			if t.Chart != nil && t.Chart.Title == "" {
+				t.Chart.Title = t.Title
 			}
 			out = append(out, t)
 		}
@@ -298,7 +303,7 @@ func summary(s *Stats, cat *i18n.Catalogue) *Table {
 		Labels: []string{cat.T("reports.fig.loans"), cat.T("reports.fig.returns"), cat.T("reports.fig.active_readers")},
 		Series: []Series{
 			{Name: cat.T("reports.col.this_period"), Values: []float64{float64(s.Loans.Cur), float64(s.Returns.Cur), float64(s.ActiveReaders.Cur)}},
-			{Name: cat.T("reports.col.previous"), Values: []float64{float64(s.Loans.Prev), float64(s.Returns.Prev), float64(s.ActiveReaders.Prev)}},
+			{Name: cat.T("reports.col.previous"), Previous: true, Values: []float64{float64(s.Loans.Prev), float64(s.Returns.Prev), float64(s.ActiveReaders.Prev)}},
 		},
 	}
 	t.Note = cat.T("reports.note.anonymised")
@@ -332,7 +337,7 @@ func loansOverTime(s *Stats, cat *i18n.Catalogue) *Table {
 		{Label: cat.T("reports.col.prev_returns"), Numeric: true},
 	}}
 	c := &Chart{Kind: LineChart, Title: Title(cat, Loans), Series: []Series{
-		{Name: cat.T("reports.fig.loans")}, {Name: cat.T("reports.fig.returns")}, {Name: cat.T("reports.col.prev_loans")},
+		{Name: cat.T("reports.fig.loans")}, {Name: cat.T("reports.fig.returns")}, {Name: cat.T("reports.col.prev_loans"), Previous: true},
 	}}
 	for _, b := range s.Buckets {
 		label := BucketLabel(b, s.Granularity)
@@ -384,7 +389,7 @@ func breakdown(m map[string]*Pair, heading string, label func(string) string, or
 		{Label: prev, Numeric: true},
 		{Label: cat.T("reports.col.change")},
 	}}
-	c := &Chart{Kind: BarChart, Series: []Series{{Name: cur}, {Name: prev}}}
+	c := &Chart{Kind: BarChart, Series: []Series{{Name: cur}, {Name: prev, Previous: true}}}
 	for _, k := range keys {
 		p := m[k]
 		l := label(k)
