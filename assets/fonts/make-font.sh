@@ -5,8 +5,8 @@
 # the name table rather than trusting the number) and subsets it with fontTools'
 # pyftsubset to: ASCII, Latin-1, general punctuation, CJK symbols and punctuation,
 # fullwidth forms, every character of GBK (computed by decoding each GBK
-# double-byte code), the rest of the CJK Unified Ideographs block (U+9FA6-U+9FFF)
-# and a few Extension A characters of the 通用规范汉字表 (2013), such as 䶮.
+# double-byte code) and the rest of the CJK Unified Ideographs block
+# (U+9FA6-U+9FFF).
 #
 # The outlines stay CFF, so the files are OpenType (.otf), which Fyne reads.
 # Only the layout features that Fyne's shaper applies to horizontal text are
@@ -40,25 +40,27 @@ span(0xFF00, 0xFFEF)   # halfwidth and fullwidth forms
 span(0x4E00, 0x9FFF)   # CJK Unified Ideographs, all of it (GBK stops at U+9FA5)
 span(0x20AC, 0x20AC)   # euro sign
 span(0x2116, 0x2116)   # numero sign
-# Some Extension A characters of the 通用规范汉字表 (2013); GBK has none of them.
-cps.update(ord(c) for c in "䶮䜣䲟䌹䓖䗖䝙䥽䦃䴕䴖䴗䴘䴙䶊䏝䓫䅟")
 # Every GBK double-byte code: lead 0x81-0xFE, trail 0x40-0xFE without 0x7F.
-gbk = 0
+# Python's gbk codec leaves some of them undecoded (radicals, ideographic
+# description characters, some Extension A ideographs such as 䶮) that its
+# gb18030 codec maps, as GB18030-2005 and Go's x/text GBK decoder do: use both.
+gbk = set()
 for lead in range(0x81, 0xFF):
     for trail in range(0x40, 0xFF):
         if trail == 0x7F:
             continue
-        try:
-            ch = bytes([lead, trail]).decode("gbk")
-        except UnicodeDecodeError:
-            continue
-        if len(ch) == 1:
-            cps.add(ord(ch))
-            gbk += 1
+        for codec in ("gbk", "gb18030"):
+            try:
+                ch = bytes([lead, trail]).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            if len(ch) == 1 and not 0xE000 <= ord(ch) <= 0xF8FF:  # no private use
+                gbk.add(ord(ch))
+cps |= gbk
 with open(sys.argv[1], "w") as f:
     for cp in sorted(cps):
         f.write("%04X\n" % cp)
-print("characters requested: %d (GBK: %d)" % (len(cps), gbk), file=sys.stderr)
+print("characters requested: %d (GBK: %d)" % (len(cps), len(gbk)), file=sys.stderr)
 PY
 
 for weight in $WEIGHTS; do
