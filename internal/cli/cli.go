@@ -1,0 +1,269 @@
+package cli
+
+import (
+	"bufio"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/cockroachdb/errors"
+
+	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/assets"
+	"github.com/circa-library/circa/assets/i18n"
+)
+
+// DeskOptions say how to open the desk window.
+type DeskOptions struct {
+	DataDir string
+	Kiosk   bool
+	// Screen opens straight on a screen (for screenshots).
+	Screen string
+	// AutoLogin "user:password" signs in at start; honoured only when the
+	// environment has CIRCA_SCREENSHOT=1.
+	AutoLogin string
+}
+
+// Env is what a command may touch.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads the environment (os.Getenv in production).
+	Getenv func(string) string
+	// Desk opens the desk window and returns the exit code. Nil in tests
+	// and in the hub.
+	Desk func(DeskOptions) int
+}
+
+type command struct {
+	name  string
+	usage string // i18n key of the one-line description
+	run   func(c *ctx, args []string) error
+}
+
+// ctx is one run of the command line.
+type ctx struct {
+	env     Env
+	dataDir string
+	json    bool
+}
+
+func (c *ctx) printf(format string, a ...any) { fmt.Fprintf(c.env.Stdout, format, a...) }
+func (c *ctx) println(s string)              { fmt.Fprintln(c.env.Stdout, s) }
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"demo", "cli.usage.demo", runDemo},
+		{"check", "cli.usage.check", runCheck},
+		{"backup", "cli.usage.backup", runBackup},
+		{"restore", "cli.usage.restore", runRestore},
+		{"batch", "cli.usage.batch", runBatch},
+		{"loans", "cli.usage.loans", runLoans},
+	}
+	commands = append(commands, extraCommands...)
+	sort.Slice(commands, func(i, j int) bool { return commands[i].name < commands[j].name })
+}
+
+// extraCommands are added by the files that implement them (import, export,
+// sync, sip2 …).
+var extraCommands []command
+
+// Main runs the command line and returns the process exit code.
+func Main(args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	c := &ctx{env: env}
+	global := flag.NewFlagSet("circa", flag.ContinueOnError)
+	global.SetOutput(io.Discard)
+	global.StringVar(&c.dataDir, "data", "", "")
+	lang := global.String("lang", "", "")
+	kiosk := global.Bool("kiosk", false, "")
+	screen := global.String("screen", "", "")
+	autologin := global.String("autologin", "", "")
+	version := global.Bool("version", false, "")
+	help := global.Bool("help", false, "")
+	global.BoolVar(help, "h", false, "")
+	if err := global.Parse(args); err != nil {
+		fmt.Fprintln(env.Stderr, i18n.T("cli.bad_flags", "error", err.Error()))
+		c.usage(env.Stderr)
+		return 2
+	}
+	if *lang != "" {
+		l, ok := i18n.Parse(*lang)
+		if !ok {
+			fmt.Fprintln(env.Stderr, i18n.T("cli.bad_lang", "lang", *lang))
+			return 2
+		}
+		i18n.SetLang(l)
+	}
+	if c.dataDir == "" {
+		c.dataDir = DefaultDataDir()
+	}
+	switch {
+	case *version:
+		c.println(i18n.T("app.version", "version", assets.Version, "date", assets.BuildDate))
+		return 0
+	case *help:
+		c.usage(env.Stdout)
+		return 0
+	}
+	rest := global.Args()
+	if len(rest) == 0 || rest[0] == "desk" || rest[0] == "kiosk" {
+		if env.Desk == nil {
+			fmt.Fprintln(env.Stderr, i18n.T("cli.no_desk"))
+			return 2
+		}
+		if len(rest) > 0 && rest[0] == "kiosk" {
+			*kiosk = true
+		}
+		return env.Desk(DeskOptions{DataDir: c.dataDir, Kiosk: *kiosk, Screen: *screen, AutoLogin: *autologin})
+	}
+	if rest[0] == "help" {
+		c.usage(env.Stdout)
+		return 0
+	}
+	for _, cmd := range commands {
+		if cmd.name == rest[0] {
+			if err := cmd.run(c, rest[1:]); err != nil {
+				fmt.Fprintln(env.Stderr, Explain(err))
+				if errors.Is(err, errUsage) {
+					return 2
+				}
+				return 1
+			}
+			return 0
+		}
+	}
+	fmt.Fprintln(env.Stderr, i18n.T("cli.unknown_command", "command", rest[0]))
+	c.usage(env.Stderr)
+	return 2
+}
+
+func (c *ctx) usage(w io.Writer) {
+	fmt.Fprintln(w, i18n.T("cli.usage.title"))
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "  circa\t%s\n", i18n.T("cli.usage.desk"))
+	fmt.Fprintf(tw, "  circa --kiosk\t%s\n", i18n.T("cli.usage.kiosk"))
+	for _, cmd := range commands {
+		fmt.Fprintf(tw, "  circa %s\t%s\n", cmd.name, i18n.T(cmd.usage))
+	}
+	tw.Flush()
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, i18n.T("cli.usage.global", "dir", DefaultDataDir()))
+}
+
+// errUsage marks a command line that makes no sense; the exit code is 2.
+var errUsage = errors.New("usage")
+
+func usageError(key string, args ...any) error {
+	return errors.Mark(errors.New(i18n.T(key, args...)), errUsage)
+}
+
+// Explain is what a person reads for err: a refusal in their language, or
+// the first line of anything else, never a stack trace.
+func Explain(err error) string {
+	if r, ok := app.RefusalOf(err); ok {
+		return i18n.T("refusal."+string(r.Reason), r.Args()...)
+	}
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return i18n.T("cli.error", "error", msg)
+}
+
+// flags makes a flag set for a sub-command that reports errors as usage.
+func flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	return fs
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	// Allow flags after positional arguments: `circa batch checkin FILE --user x`.
+	var pos []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return usageError("cli.bad_flags", "error", err.Error())
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+	return fs.Parse(append([]string{"--"}, pos...))
+}
+
+// signIn asks for the staff account the command acts as: --user (or
+// CIRCA_USER) and a password from CIRCA_PASSWORD or the first line of
+// standard input.
+func (c *ctx) signIn(lib *app.Library, user string) (app.Actor, error) {
+	if user == "" {
+		user = c.env.Getenv("CIRCA_USER")
+	}
+	if user == "" {
+		return app.Actor{}, usageError("cli.need_user")
+	}
+	pw := c.env.Getenv("CIRCA_PASSWORD")
+	if pw == "" && c.env.Stdin != nil {
+		fmt.Fprint(c.env.Stderr, i18n.T("cli.password_prompt", "user", user)+" ")
+		line, err := bufio.NewReader(c.env.Stdin).ReadString('\n')
+		if err != nil && line == "" {
+			return app.Actor{}, usageError("cli.need_password")
+		}
+		pw = strings.TrimRight(line, "\r\n")
+	}
+	return lib.SignIn(user, pw)
+}
+
+func (c *ctx) writeJSON(v any) error {
+	enc := json.NewEncoder(c.env.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+func (c *ctx) table(header []string, rows [][]string) {
+	tw := tabwriter.NewWriter(c.env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(header, "\t"))
+	for _, r := range rows {
+		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	}
+	tw.Flush()
+}
+
+// readLines reads a file of barcodes, one per line (blank lines and lines
+// starting with # are skipped by the batch runner).
+func readLines(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, errors.Wrapf(err, "opening %s", path)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if strings.HasPrefix(line, "#") {
+			line = ""
+		}
+		// Portable scanners often write "barcode,timestamp".
+		if i := strings.IndexAny(line, ",;\t"); i >= 0 {
+			line = line[:i]
+		}
+		out = append(out, line)
+	}
+	return out, errors.Wrapf(sc.Err(), "reading %s", path)
+}

@@ -1,0 +1,121 @@
+package cli_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/circa-library/circa/assets/i18n"
+	"github.com/circa-library/circa/internal/cli"
+)
+
+type run struct {
+	code           int
+	stdout, stderr string
+}
+
+func circa(t *testing.T, env map[string]string, stdin string, args ...string) run {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := cli.Main(args, cli.Env{
+		Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
+		Getenv: func(k string) string { return env[k] },
+	})
+	return run{code, out.String(), errb.String()}
+}
+
+func TestCommandLine(t *testing.T) {
+	i18n.SetLang(i18n.English)
+	dir := t.TempDir()
+	data := filepath.Join(dir, "lib")
+	staff := map[string]string{"CIRCA_USER": "admin", "CIRCA_PASSWORD": "admin123"}
+
+	if r := circa(t, nil, "", "--help"); r.code != 0 || !strings.Contains(r.stdout, "circa batch") {
+		t.Fatalf("help: %+v", r)
+	}
+	if r := circa(t, nil, "", "--data", data, "check"); r.code == 0 {
+		t.Fatalf("check of a missing library succeeded: %+v", r)
+	}
+	r := circa(t, nil, "", "--data", data, "demo", "--readers", "25", "--days", "10")
+	if r.code != 0 || !strings.Contains(r.stdout, "admin123") {
+		t.Fatalf("demo: %+v", r)
+	}
+	if r := circa(t, nil, "", "--data", data, "demo"); r.code != 2 {
+		t.Fatalf("second demo into a full library: %+v", r)
+	}
+	r = circa(t, nil, "", "--data", data, "check", "--json")
+	if r.code != 0 {
+		t.Fatalf("check: %+v", r)
+	}
+	var report struct {
+		Counts    map[string]int `json:"counts"`
+		StateHash string         `json:"state_hash"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &report); err != nil {
+		t.Fatalf("check --json: %v\n%s", err, r.stdout)
+	}
+	if report.Counts["readers"] != 25 || len(report.StateHash) != 64 {
+		t.Errorf("check report: %+v", report)
+	}
+
+	// Batch check-out of three copies to one reader, then back in.
+	codes := filepath.Join(dir, "codes.txt")
+	os.WriteFile(codes, []byte("T000001\n# comment\nT000004,2026-11-27 10:00\nNOPE\n"), 0o644)
+	if r := circa(t, nil, "", "--data", data, "batch", "checkout", "--reader", "R000021", codes); r.code != 2 {
+		t.Fatalf("batch without a user: %+v", r)
+	}
+	if r := circa(t, map[string]string{"CIRCA_USER": "admin"}, "wrong\n", "--data", data, "batch", "checkin", codes); r.code != 1 ||
+		!strings.Contains(r.stderr, "Wrong account name or password") {
+		t.Fatalf("batch with a wrong password: %+v", r)
+	}
+	circa(t, staff, "", "--data", data, "batch", "checkin", codes) // whatever the demo had out
+	r = circa(t, staff, "", "--data", data, "batch", "checkout", "--reader", "R000021", codes, "--json")
+	var lines []struct {
+		Barcode string `json:"barcode"`
+		OK      bool   `json:"ok"`
+		Reason  string `json:"reason"`
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &lines); err != nil {
+		t.Fatalf("batch --json: %v\n%+v", err, r)
+	}
+	if len(lines) != 3 || lines[2].Reason != "unknown_copy" {
+		t.Fatalf("batch lines: %+v", lines)
+	}
+	r = circa(t, staff, "", "--data", data, "loans", "--reader", "R000021", "--json")
+	if r.code != 0 || !strings.Contains(r.stdout, `"loans"`) {
+		t.Fatalf("loans: %+v", r)
+	}
+	r = circa(t, staff, "", "--data", data, "--lang", "zh-Hans", "batch", "checkin", codes)
+	if r.code != 0 || !strings.Contains(r.stdout, "条码") {
+		t.Fatalf("Chinese batch report: %+v", r)
+	}
+	i18n.SetLang(i18n.English)
+
+	// Backup, damage nothing, restore.
+	before := circa(t, nil, "", "--data", data, "check", "--json")
+	backup := filepath.Join(dir, "backup.db")
+	if r := circa(t, nil, "", "--data", data, "backup", "--out", backup); r.code != 0 {
+		t.Fatalf("backup: %+v", r)
+	}
+	if r := circa(t, nil, "", "--data", data, "restore", backup); r.code != 0 {
+		t.Fatalf("restore: %+v", r)
+	}
+	after := circa(t, nil, "", "--data", data, "check", "--json")
+	if after.code != 0 || after.stdout != before.stdout {
+		t.Fatalf("check after restore: %+v", after)
+	}
+	garbage := filepath.Join(dir, "garbage.db")
+	os.WriteFile(garbage, []byte("not a library"), 0o644)
+	if r := circa(t, nil, "", "--data", data, "restore", garbage); r.code == 0 {
+		t.Fatalf("restored garbage: %+v", r)
+	}
+	if r := circa(t, nil, "", "--data", data, "check"); r.code != 0 {
+		t.Fatalf("library damaged by a refused restore: %+v", r)
+	}
+	if r := circa(t, nil, "", "frobnicate"); r.code != 2 {
+		t.Fatalf("unknown command: %+v", r)
+	}
+}
