@@ -108,6 +108,27 @@ func (f *Field) UsageAt(i int) (Usage, bool) {
 	return 0, false
 }
 
+// eachUsage calls fn with the usage of every element of a variable field,
+// in order, walking the usage ranges once; it stops when fn returns false.
+func (f *Field) eachUsage(fn func(i int, u Usage) bool) {
+	if len(f.Usages) == 0 {
+		return
+	}
+	r, next := 0, f.Usages[0].Min
+	for i := 0; i < f.Count; i++ {
+		if !fn(i, next) {
+			return
+		}
+		switch {
+		case next < f.Usages[r].Max:
+			next++
+		case r+1 < len(f.Usages):
+			r++
+			next = f.Usages[r].Min
+		}
+	}
+}
+
 // Has reports whether u is among the field's declared usages.
 func (f *Field) Has(u Usage) bool {
 	for _, r := range f.Usages {
@@ -218,7 +239,8 @@ const (
 	maxFields        = 4096
 	maxLocalUsages   = 1024
 	maxElementBits   = 256
-	maxReportBits    = 1 << 19
+	maxReportBits    = 1 << 16
+	maxTotalBits     = 1 << 20
 )
 
 // Item types and tags of short items (HID 1.11, section 6.2.2).
@@ -271,12 +293,13 @@ type localState struct {
 }
 
 type parser struct {
-	d      *Descriptor
-	global globalState
-	stack  []globalState
-	local  localState
-	open   []int // indexes of open collections
-	sawID  bool
+	d         *Descriptor
+	global    globalState
+	stack     []globalState
+	local     localState
+	open      []int // indexes of open collections
+	sawID     bool
+	totalBits int
 }
 
 // ParseDescriptor parses a HID report descriptor and lays out its reports.
@@ -473,9 +496,10 @@ func (p *parser) field(kind ReportKind, flags FieldFlags) error {
 		p.d.Reports = append(p.d.Reports, Report{Kind: kind, ID: g.reportID})
 		r = &p.d.Reports[len(p.d.Reports)-1]
 	}
-	if r.Bits+bits > maxReportBits {
+	if r.Bits+bits > maxReportBits || p.totalBits+bits > maxTotalBits {
 		return errors.Wrapf(ErrBadDescriptor, "report %d longer than %d bits", g.reportID, maxReportBits)
 	}
+	p.totalBits += bits
 	if bits == 0 {
 		return nil
 	}

@@ -59,6 +59,7 @@ func NewKeyboardDecoder(d *Descriptor, opts DecoderOptions) (*KeyboardDecoder, e
 			continue
 		}
 		kr := kbReport{id: r.ID}
+		var seen keySet
 		for fi := range r.Fields {
 			f := &r.Fields[fi]
 			if f.Constant() {
@@ -70,18 +71,19 @@ func NewKeyboardDecoder(d *Descriptor, opts DecoderOptions) (*KeyboardDecoder, e
 				}
 				continue
 			}
-			for i := 0; i < f.Count; i++ {
-				u, ok := f.UsageAt(i)
-				if !ok || u.Page() != PageKeyboard || u.ID() == 0 {
-					continue
+			f.eachUsage(func(i int, u Usage) bool {
+				if u.Page() != PageKeyboard || u.ID() == 0 || u.ID() > 0xFF || seen.has(u.ID()) {
+					return true // a key repeated in a later element adds nothing
 				}
+				seen.add(u.ID())
 				e := keyElem{f: f, i: i, usage: u.ID()}
 				if isModifier(e.usage) {
 					kr.mods = append(kr.mods, e)
-				} else if e.usage <= 0xFF {
+				} else {
 					kr.bitmaps = append(kr.bitmaps, e)
 				}
-			}
+				return true
+			})
 		}
 		if len(kr.arrays)+len(kr.bitmaps) > 0 {
 			k.reports = append(k.reports, kr)

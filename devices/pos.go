@@ -7,8 +7,12 @@ import (
 	"github.com/cockroachdb/errors"
 )
 
-// maxPOSBytes bounds a barcode assembled from continued reports.
-const maxPOSBytes = 1 << 16
+// Bounds on HID POS data: the data bytes one report may carry (scanners
+// send 56 or so), and a barcode assembled from continued reports.
+const (
+	maxPOSReportData = 4096
+	maxPOSBytes      = 1 << 16
+)
 
 type elemRef struct {
 	f *Field
@@ -54,15 +58,17 @@ func NewPOSDecoder(d *Descriptor, device string) (*POSDecoder, error) {
 			if f.Constant() || !f.Variable() || f.Size > 8 {
 				continue
 			}
-			for i := 0; i < f.Count; i++ {
-				u, _ := f.UsageAt(i)
+			f.eachUsage(func(i int, u Usage) bool {
 				e := elemRef{f: f, i: i}
 				switch u {
 				case UsageDecodedData:
-					pr.data = append(pr.data, e)
+					if len(pr.data) < maxPOSReportData {
+						pr.data = append(pr.data, e)
+					}
 				case UsageSymbologyID1, UsageSymbologyID2, UsageSymbologyID3:
-					n := u - UsageSymbologyID1
-					sym[n] = append(sym[n], e)
+					if n := u - UsageSymbologyID1; len(sym[n]) == 0 {
+						sym[n] = append(sym[n], e)
+					}
 				case UsageByteCount:
 					if pr.count == nil {
 						pr.count = &e
@@ -72,7 +78,8 @@ func NewPOSDecoder(d *Descriptor, device string) (*POSDecoder, error) {
 						pr.cont = &e
 					}
 				}
-			}
+				return true
+			})
 		}
 		if len(pr.data) == 0 {
 			continue
