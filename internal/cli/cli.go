@@ -27,6 +27,8 @@ type DeskOptions struct {
 	// AutoLogin "user:password" signs in at start; honoured only when the
 	// environment has CIRCA_SCREENSHOT=1.
 	AutoLogin string
+	// Lang is the language asked for with --lang ("" when not given).
+	Lang i18n.Lang
 }
 
 // Env is what a command may touch.
@@ -97,6 +99,7 @@ func Main(args []string, env Env) int {
 		c.usage(env.Stderr)
 		return 2
 	}
+	var deskLang i18n.Lang
 	if *lang != "" {
 		l, ok := i18n.Parse(*lang)
 		if !ok {
@@ -104,6 +107,7 @@ func Main(args []string, env Env) int {
 			return 2
 		}
 		i18n.SetLang(l)
+		deskLang = l
 	}
 	if c.dataDir == "" {
 		c.dataDir = DefaultDataDir()
@@ -125,7 +129,7 @@ func Main(args []string, env Env) int {
 		if len(rest) > 0 && rest[0] == "kiosk" {
 			*kiosk = true
 		}
-		return env.Desk(DeskOptions{DataDir: c.dataDir, Kiosk: *kiosk, Screen: *screen, AutoLogin: *autologin})
+		return env.Desk(DeskOptions{DataDir: c.dataDir, Kiosk: *kiosk, Screen: *screen, AutoLogin: *autologin, Lang: deskLang})
 	}
 	if rest[0] == "help" {
 		c.usage(env.Stdout)

@@ -1,0 +1,103 @@
+// Command circa is the Circa desk: with no command it opens the lending desk
+// window; with a command (demo, check, backup, restore, batch, loans, import,
+// export, sync …) it works on the library from the command line. It only
+// wires the packages together.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	fyneapp "fyne.io/fyne/v2/app"
+
+	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/demo"
+	"github.com/circa-library/circa/devices"
+	"github.com/circa-library/circa/internal/cli"
+	"github.com/circa-library/circa/storage"
+	"github.com/circa-library/circa/ui"
+)
+
+// appID matches FyneApp.toml.
+const appID = "org.circa-library.circa"
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:], cli.Env{
+		Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		Getenv: os.Getenv, Desk: runDesk,
+	}))
+}
+
+func runDesk(o cli.DeskOptions) int {
+	a := fyneapp.NewWithID(appID)
+	a.Settings().SetTheme(ui.NewTheme(1))
+	d, err := cli.OpenData(o.DataDir, storage.Options{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, cli.Explain(err))
+		ui.ShowStartupError(a, cli.Explain(err))
+		a.Run()
+		return 1
+	}
+	defer d.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	scanners := devices.NewManager(devices.ManagerConfig{
+		Bus:    &devices.HIDBus{},
+		Chosen: ui.ChosenScanners(o.DataDir),
+	})
+	go scanners.Serve(ctx)
+
+	cfg := ui.Config{
+		Library: d.Library,
+		DataDir: o.DataDir,
+		Backup: func(path string) error {
+			_, err := d.DB.BackupToFile(path)
+			return err
+		},
+		Restore: func(path string) error {
+			if _, err := storage.VerifyBackup(path); err != nil {
+				return err
+			}
+			d.Close()
+			if _, err := storage.Restore(path, filepath.Join(o.DataDir, cli.LibraryFile)); err != nil {
+				return err
+			}
+			restart()
+			return nil
+		},
+		LoadDemo: func() error {
+			return demo.Populate(d.Library, app.System, demo.DefaultOptions)
+		},
+		Kiosk:       o.Kiosk,
+		Scans:       scanners.Scans(),
+		StartScreen: o.Screen,
+		Lang:        o.Lang,
+	}
+	if os.Getenv("CIRCA_SCREENSHOT") == "1" && o.AutoLogin != "" {
+		user, pw, _ := strings.Cut(o.AutoLogin, ":")
+		if actor, err := d.Library.SignIn(user, pw); err == nil {
+			cfg.AutoLogin = &actor
+		}
+	}
+	ui.Start(a, cfg)
+	a.Run()
+	return 0
+}
+
+// restart starts Circa again with the same arguments and leaves, so a
+// restored library is opened fresh.
+func restart() {
+	cmd := exec.Command(os.Args[0], os.Args[1:]...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+	}
+	fyne.CurrentApp().Quit()
+	os.Exit(0)
+}

@@ -1,0 +1,66 @@
+package ui
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+)
+
+// ShowStartupError shows, in a small window, why the desk could not open
+// (the library file is locked by another Circa, damaged, or the folder is
+// read-only), for people who started Circa from an icon and see no terminal.
+func ShowStartupError(a fyne.App, message string) {
+	w := a.NewWindow(tr("app.name"))
+	msg := widget.NewLabel(message)
+	msg.Wrapping = fyne.TextWrapWord
+	w.SetContent(container.NewBorder(nil, widget.NewButton(tr("common.close"), a.Quit), nil, nil, msg))
+	w.Resize(fyne.NewSize(520, 200))
+	w.Show()
+}
+
+// ScannerFile is the station-local file, in the data folder, that keeps the
+// scanner settings chosen on the scanner settings screen.
+const ScannerFile = "scanners.json"
+
+// ScannerSettings are this station's scanner choices.
+type ScannerSettings struct {
+	// Chosen are the HID scanners to read (devices.DeviceInfo.Key).
+	Chosen []string `json:"chosen,omitempty"`
+	// Layout is the keyboard layout set in the scanners ("us", "de", "fr").
+	Layout string `json:"layout,omitempty"`
+	// WedgeGapMS is the longest gap between keystrokes of one scan.
+	WedgeGapMS int `json:"wedge_gap_ms,omitempty"`
+	// Rules classify scans (devices.Rules as JSON).
+	Rules json.RawMessage `json:"rules,omitempty"`
+}
+
+// LoadScannerSettings reads the scanner settings of the data folder; a
+// missing or unreadable file gives the defaults.
+func LoadScannerSettings(dataDir string) ScannerSettings {
+	var s ScannerSettings
+	raw, err := os.ReadFile(filepath.Join(dataDir, ScannerFile))
+	if err == nil {
+		_ = json.Unmarshal(raw, &s)
+	}
+	return s
+}
+
+// SaveScannerSettings writes the scanner settings of the data folder.
+func SaveScannerSettings(dataDir string, s ScannerSettings) error {
+	raw, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := filepath.Join(dataDir, ScannerFile+".tmp")
+	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Join(dataDir, ScannerFile))
+}
+
+// ChosenScanners returns the HID scanners this station reads.
+func ChosenScanners(dataDir string) []string { return LoadScannerSettings(dataDir).Chosen }
