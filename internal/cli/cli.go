@@ -57,7 +57,7 @@ type ctx struct {
 }
 
 func (c *ctx) printf(format string, a ...any) { fmt.Fprintf(c.env.Stdout, format, a...) }
-func (c *ctx) println(s string)              { fmt.Fprintln(c.env.Stdout, s) }
+func (c *ctx) println(s string)               { fmt.Fprintln(c.env.Stdout, s) }
 
 var commands []command
 
