@@ -1,0 +1,17 @@
+// Package export writes Circa's data out: reports as CSV, XLSX and PDF; the
+// catalogue, readers, loans and fines as CSV and XLSX; copy barcode labels,
+// spine labels and reader cards as PDF on configurable label sheets.
+//
+// Data exports stream: they read one record at a time in the caller's
+// transaction and write rows as they go (XLSX through excelize's
+// StreamWriter, which spills to a temporary file), so memory stays bounded
+// however large the library. CSV starts with a UTF-8 byte order mark so that
+// Excel shows Chinese correctly.
+//
+// Exports that contain readers' personal data (readers, loans, fines) need
+// app.PermExportReaders and are recorded in the audit log.
+//
+// PDFs use the embedded Noto Sans SC. fpdf embeds only TrueType outlines and
+// the embedded font is CFF, so each document converts the glyphs it uses
+// (internal/ttf), a few milliseconds per document.
+package export
