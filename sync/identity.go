@@ -174,3 +174,5 @@ func ParseID(s string) (string, error) {
 	}
 	return hex.EncodeToString(raw), nil
 }
+
+func randReader() io.Reader { return rand.Reader }

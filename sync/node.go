@@ -30,8 +30,9 @@ type Node struct {
 	// BatchEvents bounds the batches this node sends (default 2000).
 	BatchEvents int
 
-	mu      gosync.RWMutex
-	trusted map[string]Peer
+	mu          gosync.RWMutex
+	trusted     map[string]Peer
+	invitesOpen bool
 
 	// beforeCheckpoint, when set (tests), runs after a batch is stored and
 	// before the peer's checkpoint is written in the same transaction; an
@@ -46,6 +47,9 @@ func NewNode(lib *app.Library, log *slog.Logger) (*Node, error) {
 	}
 	n := &Node{lib: lib, log: log, clock: lib.Clock(), BatchEvents: defaultBatchEvents}
 	if err := n.reloadPeers(); err != nil {
+		return nil, err
+	}
+	if err := n.reloadInvites(); err != nil {
 		return nil, err
 	}
 	return n, nil

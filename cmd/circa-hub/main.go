@@ -1,0 +1,129 @@
+// Command circa-hub is Circa's always-on station without a screen: it keeps
+// the whole library, answers desks over mutual TLS and backs up daily.
+//
+//	circa-hub init   --data DIR
+//	circa-hub invite --data DIR [--address HOST:PORT]
+//	circa-hub serve  --data DIR [--listen ADDR] [--tz ZONE]
+//
+// It only parses flags; the work is in package sync.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	circasync "github.com/circa-library/circa/sync"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		usage()
+		os.Exit(2)
+	}
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	var err error
+	switch os.Args[1] {
+	case "init":
+		err = runInit(os.Args[2:])
+	case "invite":
+		err = runInvite(os.Args[2:])
+	case "serve":
+		err = runServe(os.Args[2:], log)
+	case "-h", "--help", "help":
+		usage()
+		return
+	default:
+		usage()
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "circa-hub:", err)
+		os.Exit(1)
+	}
+}
+
+func usage() {
+	fmt.Fprintln(os.Stderr, `usage:
+  circa-hub init   --data DIR
+  circa-hub invite --data DIR [--address HOST:PORT]
+  circa-hub serve  --data DIR [--listen ADDR] [--tz ZONE]`)
+}
+
+func zone(name string) (*time.Location, error) {
+	if name == "" {
+		return time.Local, nil
+	}
+	return time.LoadLocation(name)
+}
+
+func runInit(args []string) error {
+	fs := flag.NewFlagSet("init", flag.ExitOnError)
+	data := fs.String("data", "", "data folder")
+	tz := fs.String("tz", "", "the library's time zone (default: this computer's)")
+	_ = fs.Parse(args)
+	if *data == "" {
+		return fmt.Errorf("--data is required")
+	}
+	loc, err := zone(*tz)
+	if err != nil {
+		return err
+	}
+	ident, err := circasync.InitHub(*data, loc)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("hub ready in %s\nstation ID: %s\n", *data, circasync.FormatID(ident.ID))
+	return nil
+}
+
+func runInvite(args []string) error {
+	fs := flag.NewFlagSet("invite", flag.ExitOnError)
+	data := fs.String("data", "", "data folder")
+	addr := fs.String("address", "", "address desks reach the hub at (default: this host's name and port "+strconv.Itoa(circasync.DefaultPort)+")")
+	_ = fs.Parse(args)
+	if *data == "" {
+		return fmt.Errorf("--data is required")
+	}
+	if *addr == "" {
+		host, err := os.Hostname()
+		if err != nil {
+			return err
+		}
+		*addr = net.JoinHostPort(host, strconv.Itoa(circasync.DefaultPort))
+	}
+	code, err := circasync.HubInvite(*data, *addr)
+	if err != nil {
+		return err
+	}
+	fmt.Println(code)
+	return nil
+}
+
+func runServe(args []string, log *slog.Logger) error {
+	fs := flag.NewFlagSet("serve", flag.ExitOnError)
+	data := fs.String("data", "", "data folder")
+	listen := fs.String("listen", ":"+strconv.Itoa(circasync.DefaultPort), "address to answer desks on")
+	tz := fs.String("tz", "", "the library's time zone, as on the desks (default: this computer's)")
+	every := fs.Duration("backup-every", 24*time.Hour, "time between automatic backups")
+	keep := fs.Int("keep-backups", 14, "backups to keep")
+	_ = fs.Parse(args)
+	if *data == "" {
+		return fmt.Errorf("--data is required")
+	}
+	loc, err := zone(*tz)
+	if err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	return circasync.ServeHub(ctx, circasync.HubConfig{DataDir: *data, Listen: *listen, Location: loc,
+		Logger: log, BackupEvery: *every, KeepBackups: *keep})
+}
