@@ -30,7 +30,7 @@ func BenchmarkDecodeKeyboardReport(b *testing.B) {
 // BenchmarkDecodePOSReport decodes one HID POS report holding a whole
 // EAN-13. Target: under 5 µs.
 func BenchmarkDecodePOSReport(b *testing.B) {
-	d := mustDescriptor(b, SimPOSDescriptor)
+	d := mustDescriptor(b, HIDPOSDescriptor)
 	dec, err := NewPOSDecoder(d, "pos")
 	if err != nil {
 		b.Fatal(err)
@@ -86,12 +86,12 @@ func benchDelivery(b *testing.B, dev *SimDevice, reports [][]byte) {
 }
 
 func BenchmarkReportToScanPOS(b *testing.B) {
-	d := mustDescriptor(b, SimPOSDescriptor)
+	d := mustDescriptor(b, HIDPOSDescriptor)
 	reports, err := POSReports(d, "9780306406157", "]E0")
 	if err != nil {
 		b.Fatal(err)
 	}
-	benchDelivery(b, NewSimDevice(posInfo, SimPOSDescriptor), reports)
+	benchDelivery(b, NewSimDevice(posInfo, HIDPOSDescriptor), reports)
 }
 
 // BenchmarkReportToScanKeyboard sends the 28 reports of a 13-digit scan in

@@ -142,7 +142,7 @@ func TestSharedDescriptorLengths(t *testing.T) {
 }
 
 func TestParseDescriptorPOS(t *testing.T) {
-	d, err := ParseDescriptor(SimPOSDescriptor)
+	d, err := ParseDescriptor(HIDPOSDescriptor)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 // seedDescriptors returns the shared real descriptors plus the two written
 // here, as fuzz seeds.
 func seedDescriptors(f *testing.F) [][]byte {
-	out := [][]byte{BootKeyboardDescriptor, SimPOSDescriptor}
+	out := [][]byte{BootKeyboardDescriptor, HIDPOSDescriptor}
 	if _, err := os.Stat(hidDataDir); err != nil {
 		return out
 	}
@@ -67,11 +67,11 @@ func FuzzDecodeReport(f *testing.F) {
 			f.Add(rec.descriptor, e.report)
 		}
 	}
-	pos, _ := ParseDescriptor(SimPOSDescriptor)
+	pos, _ := ParseDescriptor(HIDPOSDescriptor)
 	reports, _ := POSReports(pos, "9780306406157", "]E0")
 	long, _ := POSReports(pos, string(make([]byte, 100)), "]Q1")
 	for _, r := range append(reports, long...) {
-		f.Add(SimPOSDescriptor, r)
+		f.Add(HIDPOSDescriptor, r)
 	}
 	f.Fuzz(func(t *testing.T, rawDesc, report []byte) {
 		d, err := ParseDescriptor(rawDesc)

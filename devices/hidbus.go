@@ -18,7 +18,8 @@ import (
 // keyboard driver while a device is open: keys then reach only Circa. The
 // report descriptor is read from sysfs before opening, while the kernel
 // driver still holds it. On macOS and Windows karalabe/hid does not expose
-// the descriptor; see BootKeyboardDescriptor.
+// the descriptor; Manager then assumes BootKeyboardDescriptor or
+// HIDPOSDescriptor.
 type HIDBus struct {
 	// SysfsRoot is where Linux lists USB interfaces; tests point it at a
 	// fake tree. Empty means /sys/bus/usb/devices.
@@ -127,20 +128,3 @@ func (d *hidDevice) ReadReport(p []byte, timeout time.Duration) (int, error) {
 func (d *hidDevice) ReportDescriptor() ([]byte, error) { return d.desc, d.descErr }
 
 func (d *hidDevice) Close() error { return d.dev.Close() }
-
-// BootKeyboardDescriptor is the report descriptor of the keyboard boot
-// protocol (HID 1.11, Appendix B.1 and E.6): a modifier byte, a reserved
-// byte and six key slots. It is used only when a keyboard's own descriptor
-// cannot be read (macOS and Windows through karalabe/hid); Status.Assumed
-// then says so.
-var BootKeyboardDescriptor = []byte{
-	0x05, 0x01, 0x09, 0x06, 0xA1, 0x01, // Generic Desktop, Keyboard, Application
-	0x05, 0x07, 0x19, 0xE0, 0x29, 0xE7, 0x15, 0x00, 0x25, 0x01, // modifiers E0-E7
-	0x75, 0x01, 0x95, 0x08, 0x81, 0x02, // 8 × 1 bit, Data Var Abs
-	0x95, 0x01, 0x75, 0x08, 0x81, 0x01, // reserved byte
-	0x95, 0x05, 0x75, 0x01, 0x05, 0x08, 0x19, 0x01, 0x29, 0x05, 0x91, 0x02, // 5 LEDs
-	0x95, 0x01, 0x75, 0x03, 0x91, 0x01, // LED padding
-	0x95, 0x06, 0x75, 0x08, 0x15, 0x00, 0x25, 0x65, // 6 keys, 0-101
-	0x05, 0x07, 0x19, 0x00, 0x29, 0x65, 0x81, 0x00, // Data Array Abs
-	0xC0,
-}

@@ -46,7 +46,7 @@ type Status struct {
 	Device  string // DeviceInfo.Key
 	Info    DeviceInfo
 	State   State
-	Assumed bool  // connected with BootKeyboardDescriptor, the device's own being unreadable
+	Assumed bool  // connected with BootKeyboardDescriptor or HIDPOSDescriptor, the device's own being unreadable
 	Err     error // the cause, for StateNoAccess, StateNotScanner and unplugging
 	Time    time.Time
 }
@@ -284,18 +284,19 @@ func (m *Manager) open(ctx context.Context, run *managerRun, key string, info De
 		return
 	}
 	raw, err := dev.ReportDescriptor()
-	assumed := false
-	if err != nil && !info.IsPOSScanner() {
-		// Without its descriptor a keyboard is read as the boot protocol
-		// lays it out, which is how keyboards without report IDs send.
-		raw, assumed = BootKeyboardDescriptor, true
+	assumed := err != nil
+	switch {
+	case assumed && info.IsPOSScanner():
+		raw = HIDPOSDescriptor
+	case assumed:
+		// A keyboard is read as the boot protocol lays it out, which is how
+		// keyboards without report IDs send.
+		raw = BootKeyboardDescriptor
 	}
 	var dec Decoder
-	if err == nil || assumed {
-		var desc *Descriptor
-		if desc, err = ParseDescriptor(raw); err == nil {
-			dec, err = NewDecoder(desc, DecoderOptions{Device: key, Layout: m.cfg.Layout, IdleEnd: m.cfg.IdleEnd})
-		}
+	desc, err := ParseDescriptor(raw)
+	if err == nil {
+		dec, err = NewDecoder(desc, DecoderOptions{Device: key, Layout: m.cfg.Layout, IdleEnd: m.cfg.IdleEnd})
 	}
 	if err != nil {
 		_ = dev.Close()

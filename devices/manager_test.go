@@ -90,7 +90,7 @@ func newSimKeyboard(t *testing.T) *SimDevice {
 func TestManagerReadsChosenScanners(t *testing.T) {
 	checkLeaks(t)
 	bus := &SimBus{}
-	kb, pos := newSimKeyboard(t), NewSimDevice(posInfo, SimPOSDescriptor)
+	kb, pos := newSimKeyboard(t), NewSimDevice(posInfo, HIDPOSDescriptor)
 	other := NewSimDevice(DeviceInfo{Path: "1-4:1.0", VendorID: 1, ProductID: 2}, BootKeyboardDescriptor)
 	bus.Plug(kb)
 	bus.Plug(pos)
@@ -214,6 +214,26 @@ func TestManagerStates(t *testing.T) {
 			kb.Send(r)
 		}
 		if s := h.waitScan(); s.Text != "Zy-1" {
+			t.Errorf("scan %+v", s)
+		}
+	})
+	t.Run("HID POS scanner without descriptor uses the common layout", func(t *testing.T) {
+		checkLeaks(t)
+		bus := &SimBus{}
+		pos := NewSimDevice(posInfo, nil)
+		bus.Plug(pos)
+		h := startManager(t, bus, ManagerConfig{Chosen: []string{posInfo.Key()}})
+		if s := h.waitStatus(posInfo.Key(), StateConnected); !s.Assumed {
+			t.Error("Assumed = false")
+		}
+		reports, err := POSReports(mustDescriptor(t, HIDPOSDescriptor), "T000123", "]C0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range reports {
+			pos.Send(r)
+		}
+		if s := h.waitScan(); s.Text != "T000123" || s.Symbology != SymbologyCode128 {
 			t.Errorf("scan %+v", s)
 		}
 	})

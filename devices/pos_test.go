@@ -9,7 +9,7 @@ import (
 )
 
 func TestPOSDecode(t *testing.T) {
-	d := mustDescriptor(t, SimPOSDescriptor)
+	d := mustDescriptor(t, HIDPOSDescriptor)
 	// report builds one Scanned Data report by hand: ID, count, AIM, data, flag.
 	report := func(data, aim string, cont bool) []byte {
 		b := make([]byte, 64)
@@ -61,7 +61,7 @@ func TestPOSDecode(t *testing.T) {
 }
 
 func TestPOSReportsRoundTrip(t *testing.T) {
-	d := mustDescriptor(t, SimPOSDescriptor)
+	d := mustDescriptor(t, HIDPOSDescriptor)
 	dec, err := NewDecoder(d, DecoderOptions{Device: "pos"})
 	if err != nil {
 		t.Fatal(err)
@@ -84,7 +84,7 @@ func TestPOSReportsRoundTrip(t *testing.T) {
 }
 
 func TestPOSBadReports(t *testing.T) {
-	p, _ := NewPOSDecoder(mustDescriptor(t, SimPOSDescriptor), "")
+	p, _ := NewPOSDecoder(mustDescriptor(t, HIDPOSDescriptor), "")
 	for _, raw := range [][]byte{nil, {2, 5, 'x'}, {9, 0, 0}} {
 		if err := p.Decode(raw, t0, func(Scan) { t.Error("scan from a bad report") }); !errors.Is(err, ErrBadReport) {
 			t.Errorf("Decode(% x) = %v, want ErrBadReport", raw, err)
