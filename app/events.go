@@ -90,7 +90,7 @@ func (l *Library) commit(tx Tx, actor Actor, kind EventKind, payload any) (*Even
 	}
 	now := l.clock.Now()
 	hlc := last.Tick(now)
-	if err := tx.SetMeta(MetaHLC, []byte(strconv.FormatUint(uint64(hlc), 10))); err != nil {
+	if err := tx.SetMeta(MetaHLC, []byte(formatHLC(hlc))); err != nil {
 		return nil, errors.Wrap(err, "saving the clock")
 	}
 	vec, err := tx.Vector()
@@ -139,8 +139,10 @@ func ObserveHLC(tx Tx, remote HLC, clock Clock) error {
 		return err
 	}
 	next := last.Observe(remote, clock.Now())
-	return tx.SetMeta(MetaHLC, []byte(strconv.FormatUint(uint64(next), 10)))
+	return tx.SetMeta(MetaHLC, []byte(formatHLC(next)))
 }
+
+func formatHLC(h HLC) string { return strconv.FormatUint(uint64(h), 10) }
 
 // apply makes the change an event describes. It is the only code that
 // mutates records, for local commands and for remote events alike.
