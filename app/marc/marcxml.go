@@ -17,6 +17,7 @@ const MARCXMLNamespace = "http://www.loc.gov/MARC21/slim"
 // with or without the MARC21 slim namespace or a prefix, and also the
 // UNIMARC slim dialect with short names (rec, lab, cf, df, sf; t, i1, i2, c).
 type XMLReader struct {
+	in     *recordingReader
 	dec    *xml.Decoder
 	number int
 	done   bool
@@ -24,7 +25,8 @@ type XMLReader struct {
 
 // NewXMLReader returns an XMLReader over r.
 func NewXMLReader(r io.Reader) *XMLReader {
-	dec := xml.NewDecoder(bufio.NewReaderSize(r, 64<<10))
+	in := &recordingReader{r: r}
+	dec := xml.NewDecoder(bufio.NewReaderSize(in, 64<<10))
 	dec.Strict = true
 	dec.CharsetReader = func(label string, in io.Reader) (io.Reader, error) {
 		switch strings.ToLower(label) {
@@ -33,7 +35,22 @@ func NewXMLReader(r io.Reader) *XMLReader {
 		}
 		return nil, errors.Newf("marc: unsupported XML encoding %q", label)
 	}
-	return &XMLReader{dec: dec}
+	return &XMLReader{in: in, dec: dec}
+}
+
+// recordingReader remembers the underlying reader's error, so a failing
+// disk is told apart from a malformed document.
+type recordingReader struct {
+	r   io.Reader
+	err error
+}
+
+func (r *recordingReader) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF {
+		r.err = err
+	}
+	return n, err
 }
 
 // element names and attributes of both slim dialects.
@@ -106,14 +123,10 @@ func (x *XMLReader) Read() (*Record, error) {
 
 func (x *XMLReader) syntax(err error) error {
 	x.done = true
-	if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected EOF") {
-		return &Damage{Record: x.number, Offset: x.dec.InputOffset(), Reason: ReasonXML, Detail: err.Error()}
+	if x.in.err != nil {
+		return errors.Wrap(x.in.err, "marc: reading MARCXML")
 	}
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		return &Damage{Record: x.number, Offset: x.dec.InputOffset(), Reason: ReasonXML, Detail: se.Error()}
-	}
-	return errors.Wrap(err, "marc: reading MARCXML")
+	return &Damage{Record: x.number, Offset: x.dec.InputOffset(), Reason: ReasonXML, Detail: err.Error()}
 }
 
 // readRecord reads the content of a record element up to its end tag.

@@ -51,14 +51,14 @@ func AppendISO2709(dst []byte, rec *Record) ([]byte, error) {
 		f := &rec.Fields[i]
 		start := data.Len()
 		if f.IsControl() {
-			data.WriteString(f.Value)
+			writeData(&data, f.Value)
 		} else {
 			data.WriteByte(indicator(f.Ind1))
 			data.WriteByte(indicator(f.Ind2))
 			for _, s := range f.Subfields {
 				data.WriteByte(subfieldDelimiter)
-				data.WriteString(s.Code)
-				data.WriteString(s.Value)
+				writeData(&data, s.Code)
+				writeData(&data, s.Value)
 			}
 		}
 		data.WriteByte(fieldTerminator)
@@ -82,6 +82,20 @@ func AppendISO2709(dst []byte, rec *Record) ([]byte, error) {
 	dst = append(dst, fieldTerminator)
 	dst = append(dst, data.String()...)
 	return append(dst, recordTerminator), nil
+}
+
+// writeData writes s without the three ISO 2709 structure bytes, which a
+// value cannot hold (damaged input can leave them inside a field).
+func writeData(b *strings.Builder, s string) {
+	if !strings.ContainsAny(s, "\x1d\x1e\x1f") {
+		b.WriteString(s)
+		return
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c != subfieldDelimiter && c != fieldTerminator && c != recordTerminator {
+			b.WriteByte(c)
+		}
+	}
 }
 
 // outputLeader returns the leader to write: lengths filled in, UTF-8
