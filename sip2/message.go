@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/cockroachdb/errors"
 )
@@ -157,19 +156,26 @@ func Parse(line []byte, cs Charset) (*Message, error) {
 	if !known {
 		return nil, errors.Wrapf(ErrUnknownCommand, "command %q", string(line[:2]))
 	}
-	body, seq, sumOK, hasSum := splitTrailer(line)
-	text, err := cs.decode(body)
+	// Fixed fields are ASCII by the specification and measured in bytes;
+	// anything else in them becomes '?', so their length never depends on
+	// the character set.
+	fixedEnd := 2
+	for _, f := range spec {
+		fixedEnd += f.len
+	}
+	if len(line) < fixedEnd {
+		return nil, errors.Wrapf(ErrMalformed, "command %s: fixed fields cut short (%d of %d bytes)", cmd, len(line), fixedEnd)
+	}
+	m := &Message{Command: cmd, Fixed: make([]string, len(spec))}
+	for i, off := 0, 2; i < len(spec); i++ {
+		m.Fixed[i] = asciiOnly(string(line[off : off+spec[i].len]))
+		off += spec[i].len
+	}
+	body, seq, sumOK, hasSum := splitTrailer(line, fixedEnd)
+	m.Seq, m.Checksum = seq, hasSum
+	rest, err := cs.decode(body[fixedEnd:])
 	if err != nil {
 		return nil, err
-	}
-	m := &Message{Command: cmd, Fixed: make([]string, len(spec)), Seq: seq, Checksum: hasSum}
-	rest := text[2:]
-	for i, f := range spec {
-		n, ok := runePrefix(rest, f.len)
-		if !ok {
-			return nil, errors.Wrapf(ErrMalformed, "command %s: fixed field %q cut short", cmd, f.name)
-		}
-		m.Fixed[i], rest = rest[:n], rest[n:]
 	}
 	for _, seg := range strings.Split(rest, "|") {
 		if seg == "" {
@@ -188,22 +194,23 @@ func Parse(line []byte, cs Charset) (*Message, error) {
 
 // splitTrailer cuts the optional "AYn" and "AZxxxx" off the end of a raw
 // message and checks the checksum over the raw bytes, as the sender computed
-// it. AY counts as the sequence number only in front of AZ (with or without
-// a '|' between), and "AZ" only counts as the checksum where a field could
-// begin, so a value that happens to end in "AZ" and four hex digits is left
-// alone.
-func splitTrailer(line []byte) (body []byte, seq int, sumOK, hasSum bool) {
+// it. Both only count where a field could begin: after a '|', right after
+// the fixed part (fixedEnd, in bytes), or AZ right after the sequence
+// number, with or without a '|' between. So a value that happens to end in
+// "AZ" and four hex digits is left alone.
+func splitTrailer(line []byte, fixedEnd int) (body []byte, seq int, sumOK, hasSum bool) {
 	n := len(line)
 	if n < 6 || line[n-6] != 'A' || line[n-5] != 'Z' || !isHex(line[n-4:]) {
 		return line, NoSequence, false, false
 	}
+	atBoundary := func(i int) bool { return i == fixedEnd || i > fixedEnd && line[i-1] == '|' }
 	prefix := line[:n-6]
 	trimmed := bytes.TrimSuffix(prefix, []byte("|"))
 	switch i := seqStart(trimmed); {
-	case i >= 0:
+	case i >= 0 && atBoundary(i):
 		seq, _ = strconv.Atoi(string(trimmed[i+2:]))
 		body = trimmed[:i]
-	case len(trimmed) < len(prefix) || bytes.IndexByte(prefix, '|') < 0:
+	case atBoundary(n - 6):
 		seq, body = NoSequence, prefix
 	default:
 		return line, NoSequence, false, false
@@ -247,17 +254,15 @@ func isHex(b []byte) bool {
 
 func isFieldID(c byte) bool { return c > ' ' && c < 0x7f && c != '|' }
 
-// runePrefix returns the byte length of the first n runes of s.
-func runePrefix(s string, n int) (int, bool) {
-	i := 0
-	for ; n > 0; n-- {
-		if i >= len(s) {
-			return 0, false
+// asciiOnly replaces every byte of s outside printable ASCII with '?'.
+func asciiOnly(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c < ' ' || c > '~' {
+			b[i] = '?'
 		}
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
 	}
-	return i, true
+	return string(b)
 }
 
 func clip(s string) string {
@@ -323,13 +328,24 @@ func (m *Message) String() string {
 	return string(b)
 }
 
-// fitFixed pads s with spaces or cuts it to n runes.
+// fitFixed makes s an ASCII fixed field of n bytes: '|' and line ends
+// become spaces, other non-ASCII characters '?', and the result is padded
+// with spaces or cut.
 func fitFixed(s string, n int) string {
-	s = clean(s)
-	if k, ok := runePrefix(s, n); ok {
-		return s[:k]
+	var b strings.Builder
+	for _, r := range clean(s) {
+		if b.Len() == n {
+			break
+		}
+		if r < ' ' || r > '~' {
+			r = '?'
+		}
+		b.WriteRune(r)
 	}
-	return s + strings.Repeat(" ", n-utf8.RuneCountInString(s))
+	for b.Len() < n {
+		b.WriteByte(' ')
+	}
+	return b.String()
 }
 
 var cleaner = strings.NewReplacer("|", " ", "\r", " ", "\n", " ")
