@@ -118,8 +118,19 @@ func (s *Server) Listen() (net.Addr, error) {
 
 // Serve accepts connections until ctx ends, then closes the listener and
 // every connection, waits for their goroutines and returns nil. It returns
-// an error if the configuration is incomplete or the listener fails.
+// an error if the configuration is incomplete or the listener fails. Run
+// one Serve at a time per Server.
 func (s *Server) Serve(ctx context.Context) error {
+	// The listener is closed on every way out, including a listener made
+	// by an earlier Listen when the configuration turns out to be wrong.
+	defer func() {
+		s.mu.Lock()
+		if s.ln != nil {
+			s.ln.Close()
+			s.ln = nil
+		}
+		s.mu.Unlock()
+	}()
 	if s.Backend == nil || s.Accounts == nil {
 		return errors.New("sip2: Server needs a Backend and Accounts")
 	}
@@ -132,11 +143,6 @@ func (s *Server) Serve(ctx context.Context) error {
 	s.mu.Lock()
 	ln := s.ln
 	s.mu.Unlock()
-	defer func() {
-		s.mu.Lock()
-		s.ln = nil
-		s.mu.Unlock()
-	}()
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

@@ -40,7 +40,12 @@ func (s *session) answer(ctx context.Context, line []byte, tooLong bool) []byte 
 	}
 	m, err := Parse(line, s.srv.Charset)
 	if err != nil {
-		s.log.Warn("sip2: unusable message", "err", err, "message", clip(string(line)))
+		// Log what was parsed, with passwords masked, never the raw line.
+		what := "unreadable"
+		if m != nil {
+			what = m.String()
+		}
+		s.log.Warn("sip2: unusable message", "err", err, "bytes", len(line), "message", what)
 		return s.resend()
 	}
 	s.badInARow = 0
