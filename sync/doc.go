@@ -35,7 +35,8 @@
 // Over HTTP/2 (http.go) the endpoints are POST /circa/v1/hello, /pull,
 // /push and /join. A batch travels as
 //
-//	"CIRCAB1\n" | raw DEFLATE( header JSON "\n" | one event JSON per line )
+//	"CIRCAB1\n" | raw DEFLATE( header JSON "\n" | one event JSON per line |
+//	                          {"sha256": hex of every line before} "\n" )
 //
 // bounded in compressed and decompressed size and in events (wire.go).
 // Errors travel as {"error": code, "message": text}; errors.go maps codes to

@@ -52,6 +52,11 @@ type liveStation struct {
 // ends. bolt chooses the bbolt store over the in-memory one.
 func startStation(t *testing.T, bolt bool) *liveStation {
 	t.Helper()
+	return startStationWith(t, bolt, true)
+}
+
+func startStationWith(t *testing.T, bolt, manual bool) *liveStation {
+	t.Helper()
 	ident, err := NewIdentity(rand.Reader, simStart)
 	if err != nil {
 		t.Fatal(err)
@@ -66,12 +71,12 @@ func startStation(t *testing.T, bolt bool) *liveStation {
 		t.Fatal(err)
 	}
 	logs := &syncedBuffer{}
-	st, err := NewStation(ident, lib, StationOptions{Listen: "127.0.0.1:0",
+	st, err := NewStation(ident, lib, StationOptions{Listen: "127.0.0.1:0", Manual: manual,
 		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.Syncer.Interval = time.Hour // the tests sync by hand
+	st.Syncer.MinBackoff = 20 * time.Millisecond
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- st.Serve(ctx) }()
@@ -335,24 +340,25 @@ func TestLoopbackRefusals(t *testing.T) {
 			t.Fatalf("no batch: %v", err)
 		}
 		raw := encode(t, b)
-		bad := append([]byte(nil), raw...)
-		bad[len(bad)/2] ^= 0x5a
 		c := NewClient(a.Ident, hub.Addr(), hub.ID())
 		defer c.Close()
-		if resp, err := c.post(ctx, pathPush, batchContentType, bad); err == nil {
-			resp.Body.Close()
-			// A flipped bit may still inflate to valid JSON; then the
-			// events must be refused as malformed or be exactly the
-			// originals.
-			t.Log("the tampered batch decoded")
+		for _, at := range []int{len(raw) / 3, len(raw) / 2, 2 * len(raw) / 3} {
+			bad := append([]byte(nil), raw...)
+			bad[at] ^= 0x5a
+			resp, err := c.post(ctx, pathPush, batchContentType, bad)
+			if err == nil {
+				resp.Body.Close()
+				t.Fatalf("a batch changed at byte %d was accepted", at)
+			}
+			if !errors.Is(err, ErrBadBatch) {
+				t.Errorf("byte %d: got %v, want ErrBadBatch", at, err)
+			}
 		}
 		if hub.hash(t) != before {
-			if _, err := c.Push(ctx, b); err != nil {
-				t.Fatal(err)
-			}
-			if hub.hash(t) != a.hash(t) {
-				t.Fatal("a tampered batch changed the hub")
-			}
+			t.Fatal("a tampered batch changed the hub")
+		}
+		if !strings.Contains(hub.logs.String(), "code=bad_batch") {
+			t.Error("the refusal was not logged")
 		}
 		if _, err := c.Push(ctx, b); err != nil {
 			t.Fatal(err)
@@ -500,4 +506,35 @@ func TestDiscoveryHearsBeacons(t *testing.T) {
 	}
 	cancel()
 	wg.Wait()
+}
+
+func TestSyncerFollowsLocalEvents(t *testing.T) {
+	a := startStationWith(t, false, false)
+	b := startStationWith(t, false, false)
+	if err := a.Pair(b.ID(), b.Addr(), "b"); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.Pair(a.ID(), a.Addr(), "a"); err != nil {
+		t.Fatal(err)
+	}
+	statuses := make(chan Status, 100)
+	stop := a.Syncer.Subscribe(func(st Status) {
+		select {
+		case statuses <- st:
+		default:
+		}
+	})
+	defer stop()
+	seedFounder(t, a) // remote events: no wake-up
+	workload(t, a, 4) // local events wake the syncer
+	deadline := time.Now().Add(10 * time.Second)
+	for a.hash(t) != b.hash(t) || fmt.Sprint(a.vector(t)) != fmt.Sprint(b.vector(t)) {
+		if time.Now().After(deadline) {
+			t.Fatal("the syncer did not carry local events to the peer")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if len(statuses) == 0 {
+		t.Error("no status reached the subscriber")
+	}
 }

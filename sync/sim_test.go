@@ -512,4 +512,3 @@ func TestSimulationConverges(t *testing.T) {
 		})
 	}
 }
-

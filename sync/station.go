@@ -30,6 +30,9 @@ type StationOptions struct {
 	DiscoverySend   []string
 	Logger          *slog.Logger
 	Server          ServerOptions
+	// Manual leaves syncing to SyncNow: Serve answers peers but never
+	// calls them by itself.
+	Manual bool
 }
 
 // Station is what the desk and the CLI hold: the identity, the node, the
@@ -143,7 +146,9 @@ func (s *Station) Serve(ctx context.Context) error {
 	if s.Discovery != nil {
 		run("discovery", s.Discovery.Serve)
 	}
-	run("syncer", s.Syncer.Serve)
+	if !s.opts.Manual {
+		run("syncer", s.Syncer.Serve)
+	}
 	wg.Wait()
 	close(errs)
 	return <-errs

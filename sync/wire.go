@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"compress/flate"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"time"
@@ -53,6 +55,11 @@ const (
 
 var batchMagic = []byte("CIRCAB1\n")
 
+// batchTrailer ends a batch with the SHA-256 of every line before it.
+type batchTrailer struct {
+	Sum string `json:"sha256"`
+}
+
 // EncodeBatch writes b to w in the wire format (see doc.go).
 func EncodeBatch(w io.Writer, b *Batch) error {
 	if _, err := w.Write(batchMagic); err != nil {
@@ -64,7 +71,8 @@ func EncodeBatch(w io.Writer, b *Batch) error {
 	}
 	hdr := *b
 	hdr.Count = len(b.Events)
-	enc := json.NewEncoder(fw)
+	sum := sha256.New()
+	enc := json.NewEncoder(io.MultiWriter(fw, sum))
 	if err := enc.Encode(&hdr); err != nil {
 		return errors.Wrap(err, "encoding batch header")
 	}
@@ -72,6 +80,9 @@ func EncodeBatch(w io.Writer, b *Batch) error {
 		if err := enc.Encode(e); err != nil {
 			return errors.Wrap(err, "encoding event")
 		}
+	}
+	if err := json.NewEncoder(fw).Encode(batchTrailer{Sum: hex.EncodeToString(sum.Sum(nil))}); err != nil {
+		return err
 	}
 	return fw.Close()
 }
@@ -89,9 +100,12 @@ func DecodeBatch(r io.Reader) (*Batch, error) {
 	sc := bufio.NewScanner(lim)
 	sc.Buffer(make([]byte, 64<<10), maxEventLine)
 	var b Batch
+	sum := sha256.New()
 	if !sc.Scan() {
 		return nil, scanErr(sc, lim, "batch header")
 	}
+	sum.Write(sc.Bytes())
+	sum.Write([]byte{'\n'})
 	if err := json.Unmarshal(sc.Bytes(), &b); err != nil {
 		return nil, errors.Wrapf(ErrBadBatch, "batch header: %v", err)
 	}
@@ -103,6 +117,8 @@ func DecodeBatch(r io.Reader) (*Batch, error) {
 		if !sc.Scan() {
 			return nil, scanErr(sc, lim, "event")
 		}
+		sum.Write(sc.Bytes())
+		sum.Write([]byte{'\n'})
 		var e app.Event
 		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
 			return nil, errors.Wrapf(ErrBadBatch, "event %d: %v", len(b.Events)+1, err)
@@ -112,8 +128,15 @@ func DecodeBatch(r io.Reader) (*Batch, error) {
 		}
 		b.Events = append(b.Events, &e)
 	}
+	if !sc.Scan() {
+		return nil, scanErr(sc, lim, "checksum")
+	}
+	var tr batchTrailer
+	if err := json.Unmarshal(sc.Bytes(), &tr); err != nil || tr.Sum != hex.EncodeToString(sum.Sum(nil)) {
+		return nil, errors.Wrap(ErrBadBatch, "the checksum does not match: the batch was damaged")
+	}
 	if sc.Scan() {
-		return nil, errors.Wrap(ErrBadBatch, "data after the last event")
+		return nil, errors.Wrap(ErrBadBatch, "data after the checksum")
 	}
 	if lim.over {
 		return nil, errors.Wrap(ErrTooLarge, "batch inflates too far")
