@@ -462,7 +462,9 @@ func clean(s string) string { return cleanText(s, true) }
 
 func cleanText(s string, period bool) string {
 	s = stripNonSort(s)
-	s = strings.Join(strings.Fields(s), " ")
+	if needsSpaceFix(s) {
+		s = strings.Join(strings.Fields(s), " ")
+	}
 	for {
 		t := strings.TrimLeft(strings.TrimRight(s, isbdPunct), isbdPunct)
 		t = strings.TrimSuffix(t, " --")
@@ -485,6 +487,16 @@ func cleanText(s string, period bool) string {
 		s = norm.NFC.String(s)
 	}
 	return s
+}
+
+// needsSpaceFix reports whether s has white space other than single
+// inner ASCII spaces; most values do not, and then clean need not copy them.
+func needsSpaceFix(s string) bool {
+	if s == "" {
+		return false
+	}
+	return s[0] == ' ' || s[len(s)-1] == ' ' || strings.Contains(s, "  ") ||
+		strings.ContainsFunc(s, func(r rune) bool { return r != ' ' && unicode.IsSpace(r) })
 }
 
 // isbdPunct is the punctuation ISBD puts between elements, in ASCII and in

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 )
 
+var delimiter = []byte{subfieldDelimiter}
+
 // dirEntry is one parsed directory entry.
 type dirEntry struct {
 	tag        string
@@ -109,6 +111,7 @@ func decodeRecord(chunk []byte, terminated bool, enc Encoding) (*Record, *Damage
 			f.Ind2 = indicator(raw[0])
 			raw = raw[1:]
 		}
+		f.Subfields = make([]Subfield, 0, bytes.Count(raw, delimiter)+1)
 		if i := bytes.IndexByte(raw, subfieldDelimiter); i != 0 && len(raw) > 0 {
 			// Text before the first delimiter has no code; keep it.
 			if i < 0 {
@@ -284,6 +287,11 @@ func quoteBytes(b []byte) string {
 
 // fieldDecoder turns field bytes into text in the encoding chosen for a record.
 type fieldDecoder struct {
+	// data is the record's data area and str the same bytes as one string
+	// when they are valid UTF-8: values are then substrings of str, one
+	// allocation per record instead of one per subfield.
+	data          []byte
+	str           string
 	utf8          bool
 	marc8         bool
 	invalid       bool
@@ -327,6 +335,9 @@ func chooseDecoder(data []byte, rec *Record, entries []dirEntry, enc Encoding) *
 	}
 	if d.utf8 {
 		d.invalidReason = ReasonInvalidUTF8
+		if valid {
+			d.data, d.str = data, string(data)
+		}
 	} else {
 		d.invalidReason = ReasonMARC8
 	}
@@ -355,6 +366,15 @@ func (d *fieldDecoder) text(b []byte) string {
 			d.invalid = true
 		}
 		return s
+	}
+	if len(b) == 0 {
+		return ""
+	}
+	if d.str != "" {
+		// b is a subslice of d.data, so the difference of their capacities
+		// is b's offset in it.
+		off := cap(d.data) - cap(b)
+		return d.str[off : off+len(b)]
 	}
 	if utf8.Valid(b) {
 		return string(b)

@@ -113,14 +113,19 @@ func (r *Reader) Read() (*Record, error) {
 // stray terminators between records. The slice is valid until the next call.
 func (r *Reader) nextChunk() (chunk []byte, start int64, oversized bool, err error) {
 	for {
-		if r.pos > 0 {
-			n := copy(r.buf, r.buf[r.pos:])
-			r.buf = r.buf[:n]
-			r.base += int64(r.pos)
-			r.pos = 0
+		i := bytes.IndexByte(r.buf[r.pos:], recordTerminator)
+		if i >= 0 {
+			i += r.pos
 		}
-		i := bytes.IndexByte(r.buf, recordTerminator)
 		for i < 0 && !r.eof {
+			// Compact only when more input is needed, so each byte is
+			// moved at most once per buffer fill.
+			if r.pos > 0 {
+				n := copy(r.buf, r.buf[r.pos:])
+				r.buf = r.buf[:n]
+				r.base += int64(r.pos)
+				r.pos = 0
+			}
 			if len(r.buf) > r.opts.MaxRecordSize {
 				start, err := r.discard()
 				return nil, start, true, err
@@ -139,19 +144,18 @@ func (r *Reader) nextChunk() (chunk []byte, start int64, oversized bool, err err
 				i = scanned + j
 			}
 		}
-		end := len(r.buf)
+		begin, end := r.pos, len(r.buf)
 		if i >= 0 {
 			end = i + 1
 		}
-		if end > r.opts.MaxRecordSize {
-			r.pos = end
-			return nil, r.base, true, nil
+		r.pos = end
+		if end-begin > r.opts.MaxRecordSize {
+			return nil, r.base + int64(begin), true, nil
 		}
-		skip := 0
+		skip := begin
 		for skip < end && isGap(r.buf[skip]) {
 			skip++
 		}
-		r.pos = end
 		switch {
 		case skip == end:
 			if r.eof && end == len(r.buf) {
