@@ -1,14 +1,14 @@
 package marc
 
 import (
-	"fmt"
-	"time"
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // maxSeed bounds seed size: the fuzzer minimises interesting inputs, which
