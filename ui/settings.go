@@ -1,0 +1,281 @@
+package ui
+
+import (
+	"strconv"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/assets/i18n"
+)
+
+// settingsScreen is the admin's: library details, card types and rules,
+// the calendar, staff, language and the data folder.
+type settingsScreen struct {
+	d    *desk
+	tabs *container.AppTabs
+	tab  int
+	// library details, by setting name
+	fields map[string]*deskEntry
+	lang   *widget.Select
+	rules  *rulesGrid
+}
+
+func newSettingsScreen(d *desk) *settingsScreen { return &settingsScreen{d: d} }
+
+func (s *settingsScreen) build() fyne.CanvasObject {
+	s.rules = newRulesGrid(s.d)
+	s.tabs = container.NewAppTabs(
+		container.NewTabItem(tr("settings.library"), s.libraryTab()),
+		container.NewTabItem(tr("settings.rules"), s.rules.build()),
+		container.NewTabItem(tr("settings.card_types"), s.cardTypesTab()),
+		container.NewTabItem(tr("settings.calendar"), s.calendarTab()),
+		container.NewTabItem(tr("settings.staff"), s.staffTab()),
+		container.NewTabItem(tr("settings.data"), s.dataTab()),
+	)
+	s.tabs.SelectIndex(s.tab)
+	s.tabs.OnSelected = func(*container.TabItem) { s.tab = s.tabs.SelectedIndex() }
+	return s.tabs
+}
+
+// reload rebuilds the current tab's content after a change.
+func (s *settingsScreen) reload() {
+	if s.d.screen == ScreenSettings && s.d.mode == "main" {
+		s.d.show(ScreenSettings)
+	}
+}
+
+// libraryTab edits the library's details, card numbering, the idle lock
+// and the language.
+func (s *settingsScreen) libraryTab() fyne.CanvasObject {
+	d := s.d
+	s.fields = map[string]*deskEntry{}
+	names := []struct{ setting, key, def string }{
+		{app.SettingLibraryName, "settings.library_name", ""},
+		{app.SettingLibraryAddress, "settings.library_address", ""},
+		{app.SettingLibraryPhone, "settings.library_phone", ""},
+		{app.SettingCardPrefix, "settings.card_prefix", "R"},
+		{app.SettingCardDigits, "settings.card_digits", "6"},
+		{app.SettingCardNext, "settings.card_next", "1"},
+		{app.SettingRetentionDays, "settings.retention_days", "0"},
+		{app.SettingBlockThreshold, "settings.block_threshold", "0"},
+		{app.SettingLostCharge, "settings.lost_charge", "0"},
+		{app.SettingDamagedCharge, "settings.damaged_charge", "0"},
+		{settingLockMinutes, "settings.lock_minutes", strconv.Itoa(defaultLockMinutes)},
+	}
+	var pairs []fyne.CanvasObject
+	for _, n := range names {
+		e := newEntry(d)
+		v, _ := d.lib.Setting(n.setting, n.def)
+		e.SetText(v)
+		s.fields[n.setting] = e
+		pairs = append(pairs, label(tr(n.key)), e)
+	}
+	save := widget.NewButton(tr("common.save"), func() {
+		for _, n := range names {
+			old, _ := d.lib.Setting(n.setting, n.def)
+			if v := s.fields[n.setting].Text; v != old {
+				if err := d.lib.SetSetting(d.actor, n.setting, v); err != nil {
+					d.status.setAction(errorText(err))
+					return
+				}
+			}
+		}
+		d.status.setAction(tr("settings.saved"))
+	})
+	save.Importance = widget.HighImportance
+	var langNames []string
+	for _, l := range i18n.Langs() {
+		langNames = append(langNames, tr("lang."+string(l)))
+	}
+	s.lang = widget.NewSelect(langNames, nil)
+	for i, l := range i18n.Langs() {
+		if l == d.lang {
+			s.lang.SetSelectedIndex(i)
+		}
+	}
+	s.lang.OnChanged = func(string) {
+		if i := s.lang.SelectedIndex(); i >= 0 {
+			d.setLang(i18n.Langs()[i])
+		}
+	}
+	moneyHelp := wrapped(tr("settings.money_in_fen"))
+	moneyHelp.Importance = widget.LowImportance
+	return container.NewVScroll(container.NewVBox(
+		form(label(tr("common.language")), s.lang),
+		widget.NewSeparator(),
+		form(pairs...), moneyHelp, save))
+}
+
+// cardTypesTab edits the card types, one row each, and adds new ones.
+func (s *settingsScreen) cardTypesTab() fyne.CanvasObject {
+	d := s.d
+	cts, err := d.lib.CardTypes()
+	grid := container.NewGridWithColumns(7,
+		label(tr("cardtype.code")), label(tr("cardtype.name")), label(tr("cardtype.name_en")),
+		label(tr("cardtype.valid_days")), label(tr("cardtype.max_fines")), label(tr("cardtype.require_pin")), label(""))
+	row := func(ct *app.CardType) {
+		code, name, nameEN, days, maxFines := newEntry(d), newEntry(d), newEntry(d), newEntry(d), newEntry(d)
+		pin := widget.NewCheck("", nil)
+		if ct != nil {
+			code.SetText(ct.Code)
+			code.Disable()
+			name.SetText(ct.Name)
+			nameEN.SetText(ct.NameEN)
+			days.SetText(strconv.Itoa(ct.ValidDays))
+			maxFines.SetText(moneyInput(ct.MaxFines))
+			pin.SetChecked(ct.RequirePIN)
+		}
+		save := widget.NewButton(tr("common.save"), func() {
+			n, err1 := atoi(days.Text)
+			m, ok := parseMoney(maxFines.Text)
+			if days.Text == "" {
+				n, err1 = 0, nil
+			}
+			if err1 != nil || !ok {
+				d.status.setAction(errorText(app.Refuse(app.ReasonInvalidInput, "field", "valid_days")))
+				return
+			}
+			if _, err := d.lib.SaveCardType(d.actor, app.CardTypeInput{Code: code.Text, Name: name.Text, NameEN: nameEN.Text,
+				ValidDays: n, RequirePIN: pin.Checked, MaxFines: m}); err != nil {
+				d.status.setAction(errorText(err))
+				return
+			}
+			d.status.setAction(tr("settings.saved"))
+			s.reload()
+		})
+		if ct == nil {
+			save.SetText(tr("common.add"))
+		}
+		grid.Add(code)
+		grid.Add(name)
+		grid.Add(nameEN)
+		grid.Add(days)
+		grid.Add(maxFines)
+		grid.Add(pin)
+		grid.Add(save)
+	}
+	for _, ct := range cts {
+		row(ct)
+	}
+	row(nil)
+	top := []fyne.CanvasObject{grid}
+	if err != nil {
+		top = append(top, wrapped(errorText(err)))
+	}
+	return container.NewVScroll(container.NewVBox(top...))
+}
+
+// calendarTab lists the closed days and adds or removes them.
+func (s *settingsScreen) calendarTab() fyne.CanvasObject {
+	d := s.d
+	days, _ := d.lib.ClosedDays()
+	list := container.NewVBox()
+	if len(days) == 0 {
+		list.Add(label(tr("settings.no_closed_days")))
+	}
+	for _, cd := range days {
+		cd := cd
+		rm := widget.NewButton(tr("common.delete"), func() {
+			if err := d.lib.RemoveClosedDay(d.actor, cd.Day); err != nil {
+				d.status.setAction(errorText(err))
+			}
+			s.reload()
+		})
+		list.Add(container.NewBorder(nil, nil, nil, rm, label(dateText(cd.Day)+"  "+cd.Reason)))
+	}
+	day := newEntry(d)
+	day.SetPlaceHolder(string(d.lib.Today()))
+	reason := newEntry(d)
+	add := widget.NewButton(tr("common.add"), func() {
+		if err := d.lib.AddClosedDay(d.actor, app.Date(trimCode(day.Text)), reason.Text); err != nil {
+			d.status.setAction(errorText(err))
+			return
+		}
+		s.reload()
+	})
+	help := wrapped(tr("settings.closed_help"))
+	help.Importance = widget.LowImportance
+	return container.NewBorder(
+		container.NewVBox(form(label(tr("settings.closed_day")), day, label(tr("settings.closed_reason")), reason), add, help, widget.NewSeparator()),
+		nil, nil, nil, container.NewVScroll(list))
+}
+
+// staffTab lists the staff accounts and adds or changes them.
+func (s *settingsScreen) staffTab() fyne.CanvasObject {
+	d := s.d
+	staff, _ := d.lib.StaffList()
+	list := container.NewVBox()
+	for _, st := range staff {
+		st := st
+		text := st.Username + " · " + st.Name + " · " + roleText(st.Role)
+		if st.Disabled {
+			text += " · " + tr("staff.disabled")
+		}
+		edit := widget.NewButton(tr("common.edit"), func() { s.editStaff(st) })
+		if !d.actor.Can(app.PermManageStaff) {
+			edit.Disable()
+		}
+		list.Add(container.NewBorder(nil, nil, nil, edit, label(text)))
+	}
+	add := widget.NewButton(tr("staff.add"), func() { s.editStaff(nil) })
+	if !d.actor.Can(app.PermManageStaff) {
+		add.Disable()
+	}
+	return container.NewBorder(add, nil, nil, nil, container.NewVScroll(list))
+}
+
+// editStaff adds an account (st nil) or changes one.
+func (s *settingsScreen) editStaff(st *app.Staff) {
+	d := s.d
+	user, name, pass := newEntry(d), newEntry(d), newPasswordEntry(d)
+	var roleNames []string
+	for _, r := range app.Roles {
+		roleNames = append(roleNames, roleText(r))
+	}
+	role := widget.NewSelect(roleNames, nil)
+	role.SetSelectedIndex(2)
+	disabled := widget.NewCheck(tr("staff.disabled"), nil)
+	if st != nil {
+		user.SetText(st.Username)
+		user.Disable()
+		name.SetText(st.Name)
+		disabled.SetChecked(st.Disabled)
+		for i, r := range app.Roles {
+			if r == st.Role {
+				role.SetSelectedIndex(i)
+			}
+		}
+	}
+	passLabel := tr("staff.password")
+	if st != nil {
+		passLabel = tr("staff.new_password")
+	}
+	content := form(label(tr("signin.username")), user, label(tr("staff.name")), name,
+		label(tr("staff.role")), role, label(passLabel), pass, label(""), disabled)
+	title := tr("staff.add")
+	focus := fyne.Focusable(user)
+	if st != nil {
+		title = tr("staff.edit", "user", st.Username)
+		focus = name
+	}
+	d.showModal(title, content, tr("common.save"), func(m *modal) bool {
+		r := app.Roles[max(role.SelectedIndex(), 0)]
+		var err error
+		if st == nil {
+			_, err = d.lib.AddStaff(d.actor, app.StaffInput{Username: user.Text, Name: name.Text, Role: r, Password: pass.Text})
+		} else {
+			err = d.lib.UpdateStaff(d.actor, st.Username, name.Text, r, pass.Text, disabled.Checked)
+		}
+		if err != nil {
+			m.fail(err)
+			return false
+		}
+		d.status.setAction(tr("settings.saved"))
+		s.reload()
+		return true
+	}, nil, focus)
+	d.modal.dlg.Resize(fyne.NewSize(520, 360))
+}

@@ -1,0 +1,151 @@
+package ui
+
+import (
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/circa-library/circa/app"
+)
+
+// statusBar is the line at the bottom of the desk: station, user, scanner,
+// sync, the last action, and the progress of a running job.
+type statusBar struct {
+	d        *desk
+	station  *widget.Label
+	user     *widget.Label
+	scanner  *widget.Label
+	sync     *widget.Label
+	action   *widget.Label
+	progress *widget.ProgressBarInfinite
+	jobName  *widget.Label
+	cancel   *widget.Button
+	jobBox   *fyne.Container
+
+	actionText string
+	who        app.Actor
+	job        *job
+}
+
+func newStatusBar(d *desk) *statusBar { return &statusBar{d: d} }
+
+// build makes the bar's widgets in the current language.
+func (s *statusBar) build() fyne.CanvasObject {
+	st := s.d.lib.Station()
+	if len(st) > 8 {
+		st = st[:8]
+	}
+	s.station = widget.NewLabel(tr("status.station", "station", st))
+	s.user = widget.NewLabel("")
+	s.scanner = widget.NewLabel("")
+	s.sync = widget.NewLabel(tr("status.sync_not_set_up"))
+	s.action = widget.NewLabel(s.actionText)
+	s.action.Truncation = fyne.TextTruncateEllipsis
+	s.progress = widget.NewProgressBarInfinite()
+	s.progress.Stop()
+	s.jobName = widget.NewLabel("")
+	s.cancel = widget.NewButton(tr("common.cancel"), func() {
+		if s.job != nil {
+			s.job.cancelled = true
+			s.endJob()
+		}
+	})
+	s.jobBox = container.NewHBox(s.jobName, container.NewGridWrap(fyne.NewSize(160, s.cancel.MinSize().Height), s.progress), s.cancel)
+	s.jobBox.Hide()
+	s.setUser(s.who)
+	s.refreshScanner()
+	left := container.NewHBox(s.station, widget.NewSeparator(), s.user, widget.NewSeparator(), s.scanner, widget.NewSeparator(), s.sync, widget.NewSeparator())
+	return container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil, left, s.jobBox, s.action))
+}
+
+func (s *statusBar) setUser(a app.Actor) {
+	s.who = a
+	if s.user == nil {
+		return
+	}
+	if a.Username == "" {
+		s.user.SetText(tr("status.not_signed_in"))
+		return
+	}
+	s.user.SetText(tr("status.user", "user", a.Username, "role", roleText(a.Role)))
+}
+
+func (s *statusBar) refreshScanner() {
+	if s.scanner == nil {
+		return
+	}
+	switch {
+	case s.d.cfg.Scans == nil:
+		s.scanner.SetText(tr("status.scanner_keyboard"))
+	case s.d.cfg.ScannerConnected != nil && s.d.cfg.ScannerConnected():
+		s.scanner.SetText(tr("status.scanner_connected"))
+	default:
+		s.scanner.SetText(tr("status.scanner_not_connected"))
+	}
+}
+
+// setAction shows the last thing the desk did.
+func (s *statusBar) setAction(text string) {
+	s.actionText = text
+	if s.action != nil {
+		s.action.SetText(text)
+	}
+	s.refreshScanner()
+}
+
+// job is work that may take longer than a second.
+type job struct {
+	cancelled bool
+	done      bool
+}
+
+// runJob runs work off the UI goroutine. After a second it shows a progress
+// bar (with Cancel when cancel is set, which is called if the person
+// cancels); then is called on the UI goroutine with the result unless the
+// job was cancelled.
+func (d *desk) runJob(name string, work func() error, cancel func(), then func(error)) {
+	s := d.status
+	j := &job{}
+	s.job = j
+	go func() {
+		err := work()
+		fyne.Do(func() {
+			j.done = true
+			if s.job == j {
+				s.endJob()
+			}
+			if j.cancelled {
+				if cancel != nil {
+					cancel()
+				}
+				return
+			}
+			then(err)
+		})
+	}()
+	time.AfterFunc(time.Second, func() {
+		fyne.Do(func() {
+			if j.done || s.jobBox == nil || s.job != j {
+				return
+			}
+			s.jobName.SetText(name)
+			if cancel != nil {
+				s.cancel.Show()
+			} else {
+				s.cancel.Hide()
+			}
+			s.jobBox.Show()
+			s.progress.Start()
+		})
+	})
+}
+
+func (s *statusBar) endJob() {
+	s.job = nil
+	if s.jobBox != nil {
+		s.progress.Stop()
+		s.jobBox.Hide()
+	}
+}
