@@ -10,7 +10,8 @@ import (
 // Backend is what the server needs from the circulation engine. Each method
 // answers one kind of request; the server turns the result into the SIP2
 // response. Implementations must be safe for concurrent use: every
-// connection calls them from its own goroutine.
+// connection calls them from its own goroutine. They should return soon
+// after ctx ends: Serve waits for them before it returns.
 //
 // A method that declines a request for a reason the patron should read
 // (card blocked, item on loan to someone else, too many loans) returns a

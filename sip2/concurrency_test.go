@@ -28,11 +28,14 @@ func TestConcurrentCirculation(t *testing.T) {
 		wg      sync.WaitGroup
 	)
 	const d = "20261127    090000"
-	for i := range clients {
+	conns := make([]*client, clients)
+	for i := range conns {
+		conns[i] = ts.dial(t)
+	}
+	for i, c := range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := ts.dial(t)
 			if resp, err := c.trySend("9300CNsc1|COsecret|"); err != nil || resp != "941" {
 				t.Errorf("client %d: login %q %v", i, resp, err)
 				return

@@ -2,15 +2,21 @@ package sip2
 
 import (
 	"bytes"
+	"context"
+	"log/slog"
+	"path/filepath"
 	"testing"
+	"time"
 )
 
 // FuzzParse checks that Parse never panics and that whatever it accepts
 // formats into a message that parses back to the same bytes.
 func FuzzParse(f *testing.F) {
-	for _, file := range []string{"jsip2__request_messages.txt", "tzeumer__gossip_tuhh_messages.txt", "evergreen__test.txt"} {
-		for _, l := range dataLines(f, file) {
-			f.Add(l)
+	if paths, _ := filepath.Glob(filepath.Join(dataDir, "*.txt")); len(paths) > 0 {
+		for _, file := range transcriptFiles(f) {
+			for _, l := range dataLines(f, file) {
+				f.Add(l)
+			}
 		}
 	}
 	f.Add([]byte("941AY1AZFDFC"))
@@ -46,6 +52,37 @@ func FuzzParse(f *testing.F) {
 			} else {
 				Parse(b, cs)
 			}
+		}
+	})
+}
+
+// FuzzAnswer feeds arbitrary lines to a logged-in session backed by the
+// fake: whatever arrives, the answer must be a well-formed SIP2 message.
+func FuzzAnswer(f *testing.F) {
+	if paths, _ := filepath.Glob(filepath.Join(dataDir, "*.txt")); len(paths) > 0 {
+		for _, file := range transcriptFiles(f) {
+			for _, l := range dataLines(f, file) {
+				f.Add(l)
+			}
+		}
+	}
+	f.Add([]byte("6300120261127    090000YYYYYYYYYYAAP1|BP0|BQ-5|"))
+	f.Add([]byte("15\xff20261127    090000AAP1|ABI1|"))
+	accounts := testAccounts()
+	accounts.AllowAnonymous = &Account{User: "fuzz"}
+	srv := &Server{Backend: newFakeBackend(), Accounts: accounts, Clock: func() time.Time { return testClock }}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		sess := newSession(srv, slog.New(slog.DiscardHandler))
+		resp := sess.answer(context.Background(), line, false)
+		m, err := Parse(resp, UTF8)
+		if err != nil {
+			t.Fatalf("answer to %q is %q: %v", line, resp, err)
+		}
+		if m.Command == RequestSCResend {
+			return
+		}
+		if req, _ := Parse(line, UTF8); req != nil && req.Command != RequestACSResend && responseTo[req.Command] != m.Command {
+			t.Fatalf("%q answered with %s", line, m.Command)
 		}
 	})
 }

@@ -17,7 +17,7 @@ var (
 	// identifier, an unknown command.
 	ErrMalformed = errors.New("sip2: malformed message")
 	// ErrUnknownCommand marks a message whose command this package does not
-	// know. Such errors are marked ErrMalformed too.
+	// know. It wraps ErrMalformed, so errors.Is matches both.
 	ErrUnknownCommand = errors.Wrap(ErrMalformed, "unknown command")
 	// ErrChecksum marks a message whose AZ checksum does not match its bytes.
 	ErrChecksum = errors.New("sip2: checksum mismatch")

@@ -290,7 +290,7 @@ func TestChecksumEcho(t *testing.T) {
 // answer is the right message.
 func TestTranscriptRequests(t *testing.T) {
 	ts := startServer(t, nil)
-	for _, file := range []string{"jsip2__request_messages.txt", "evergreen__test.txt", "tzeumer__gossip_tuhh_messages.txt"} {
+	for _, file := range transcriptFiles(t) {
 		t.Run(file, func(t *testing.T) {
 			for _, l := range dataLines(t, file) {
 				m, err := Parse(l, UTF8)
