@@ -59,3 +59,35 @@ func TestDecodeMARC8Oracle(t *testing.T) {
 		t.Errorf("%d of %d lines differ", failed, len(marc8))
 	}
 }
+
+func TestDecodeMARC8(t *testing.T) {
+	cases := []struct {
+		name, in, want string
+		ok             bool
+	}{
+		{"ascii", "Perl", "Perl", true},
+		{"acute before base", "Caf\xe2e", "Café", true},
+		{"two marks", "\xe3\xf2a", "ậ", true}, // circumflex + dot below → NFC
+		{"mark at end", "x\xe2", "x\u0301", true},
+		{"ansel letter", "\xa1odz", "Łodz", true},
+		{"non-sort markers", "\x88The \x89end", "\u0098The \u009cend", true},
+		{"greek", "\x1b(SAB\x1b(B!", "ΑΒ!", true},
+		{"cyrillic", "\x1b(NTEST\x1b(B", "тест", true},
+		{"cyrillic as g1", "\x1b)N\xd4\xc5\xd3\xd4", "тест", true},
+		{"subscript", "H\x1bb2\x1bsO", "H₂O", true},
+		{"superscript", "x\x1bp2", "x²", true},
+		{"eacc", "\x1b$1!S+!#!'`X!_s\x1b(B.", "肖\u3000显靜.", true},
+		{"eacc g0 with intermediate", "\x1b$(1!S+\x1b(B", "肖", true},
+		{"unknown escape", "a\x1b(Zb", "a\uFFFDb", false},
+		{"truncated eacc", "\x1b$1!S", "\uFFFD", false},
+		{"unknown eacc", "\x1b$1~~~", "\uFFFD", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := DecodeMARC8([]byte(tc.in))
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("DecodeMARC8(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}
