@@ -6,8 +6,13 @@ import (
 	"github.com/cockroachdb/errors"
 )
 
-// ErrLoginRefused marks a 93 (login) whose user ID or password is wrong.
-var ErrLoginRefused = errors.New("sip2: login refused")
+var (
+	// ErrLoginRefused marks a 93 (login) whose user ID or password is wrong.
+	ErrLoginRefused = errors.New("sip2: login refused")
+	// ErrLoginRequired is the reason of the refusals a terminal gets for
+	// circulation messages sent before a 93 (login).
+	ErrLoginRequired = errors.New("sip2: login required")
+)
 
 // Account is one SIP2 login, usually one per self-check unit or per
 // integration (a kiosk, an automated return machine, a discovery layer).

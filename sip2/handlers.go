@@ -48,7 +48,8 @@ func (s *session) dispatch(ctx context.Context, m *Message) *Message {
 	return nil
 }
 
-// supportedMessages is BX of 98: one Y or N per request, in this order.
+// supportedOrder is the order of the requests in BX, the supported
+// messages field of 98.
 var supportedOrder = []Command{
 	PatronStatusRequest, Checkout, Checkin, BlockPatron, SCStatus, RequestACSResend,
 	Login, PatronInformation, EndPatronSession, FeePaid, ItemInformation,

@@ -3,8 +3,6 @@ package sip2
 import (
 	"context"
 	"log/slog"
-
-	"github.com/cockroachdb/errors"
 )
 
 // session is the state of one connection: who logged in, whether the
@@ -118,10 +116,6 @@ func (s *session) backend() Backend {
 	}
 	return refuseAll{Refuse(s.text.LoginRequired, ErrLoginRequired)}
 }
-
-// ErrLoginRequired is the reason of the refusals a terminal gets for
-// circulation messages sent before a 93 (login).
-var ErrLoginRequired = errors.New("sip2: login required")
 
 // login handles a 93. A failed login leaves the session logged out, even if
 // an earlier login had succeeded, since the terminal is now someone else.
