@@ -80,7 +80,7 @@ func Refuse(message string, reason error) error {
 	return &Refusal{Message: message, Reason: reason}
 }
 
-// Error returns the screen message.
+// Error describes the refusal for logs: the screen message and the reason.
 func (r *Refusal) Error() string {
 	if r.Reason != nil {
 		return "refused: " + r.Message + ": " + r.Reason.Error()
@@ -248,6 +248,8 @@ type Item struct {
 	HoldQueueLength   int       // CF
 	Fee               Money     // BV/BH, what borrowing costs
 	FeeType           string    // BT, two digits: "01" other …
+	// Display is shown only where the item is the whole answer (17, 19);
+	// loan and checkin answers have their own.
 	Display
 }
 

@@ -205,7 +205,7 @@ func (s *session) patronInformation(ctx context.Context, m *Message) *Message {
 	q := s.patronQuery(m)
 	p, err := s.backend().Patron(ctx, q)
 	p = s.patronAnswer(p, err, q, "patron information")
-	r := NewMessage(PatronInfoResponse).
+	r := NewMessage(PatronInformationResponse).
 		SetFixedField(FPatronStatus, p.Flags.wire()).
 		SetFixedField(FLanguage, language(p.Language)).
 		SetFixedField(FTransactionDate, s.nowDate())
@@ -435,7 +435,7 @@ func (s *session) itemInformation(ctx context.Context, m *Message) *Message {
 	if feeType == "" {
 		feeType = "01"
 	}
-	r := NewMessage(ItemInfoResponse).
+	r := NewMessage(ItemInformationResponse).
 		SetFixedField(FCirculationStatus, fmt.Sprintf("%02d", int(status))).
 		SetFixedField(FSecurityMarker, "00").
 		SetFixedField(FFeeType, feeType).
@@ -473,7 +473,7 @@ func (s *session) itemStatusUpdate(ctx context.Context, m *Message) *Message {
 	if it.ID == "" {
 		it.ID = q.Item
 	}
-	r := NewMessage(ItemStatusUpdateResp).
+	r := NewMessage(ItemStatusUpdateResponse).
 		SetFixedField(FItemPropertiesOK, ok10(ok)).
 		SetFixedField(FTransactionDate, s.nowDate()).
 		Add(FieldItemID, it.ID).
@@ -569,7 +569,7 @@ func (s *session) feePaid(ctx context.Context, m *Message) *Message {
 // endSession answers 35. Circa keeps no per-patron state on the server, so
 // there is nothing to end but the terminal's own session.
 func (s *session) endSession(m *Message) *Message {
-	return NewMessage(EndSessionResponse).
+	return NewMessage(EndPatronSessionResponse).
 		SetFixedField(FEndSession, "Y").
 		SetFixedField(FTransactionDate, s.nowDate()).
 		Add(FieldInstitutionID, s.institution(m)).

@@ -123,9 +123,9 @@ func isRequest(c Command) bool {
 // answered with whatever was sent last.
 var responseTo = map[Command]Command{
 	BlockPatron: PatronStatusResponse, Checkin: CheckinResponse, Checkout: CheckoutResponse,
-	Hold: HoldResponse, ItemInformation: ItemInfoResponse, ItemStatusUpdate: ItemStatusUpdateResp,
+	Hold: HoldResponse, ItemInformation: ItemInformationResponse, ItemStatusUpdate: ItemStatusUpdateResponse,
 	PatronStatusRequest: PatronStatusResponse, PatronEnable: PatronEnableResponse, Renew: RenewResponse,
-	EndPatronSession: EndSessionResponse, FeePaid: FeePaidResponse, PatronInformation: PatronInfoResponse,
+	EndPatronSession: EndPatronSessionResponse, FeePaid: FeePaidResponse, PatronInformation: PatronInformationResponse,
 	RenewAll: RenewAllResponse, Login: LoginResponse, SCStatus: ACSStatus, RequestACSResend: "",
 }
 

@@ -394,7 +394,7 @@ func TestBadInput(t *testing.T) {
 				t.Errorf("answer %q, want 96", resp)
 			}
 			// The connection still works afterwards.
-			if m := c.request("17" + "20261127    090000" + "ABI2|"); m.Command != ItemInfoResponse {
+			if m := c.request("17" + "20261127    090000" + "ABI2|"); m.Command != ItemInformationResponse {
 				t.Errorf("next answer %v", m)
 			}
 		})
