@@ -3,8 +3,11 @@ package marc
 import (
 	"testing"
 
+	"bytes"
+
 	"github.com/cockroachdb/errors"
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 func TestClean(t *testing.T) {
@@ -148,6 +151,40 @@ func TestDamageError(t *testing.T) {
 	for r := ReasonUnknown; r < reasonCount; r++ {
 		if r.String() == "" || r.String()[0] == 'r' && r.String() != "record-length" && r.String() != "record-terminator" {
 			t.Errorf("reason %d has no name: %q", r, r.String())
+		}
+	}
+}
+
+// TestReadGBKCNMARC reads a CNMARC record encoded in GBK, as many Chinese
+// systems export them (no such public file exists in the shared data).
+func TestReadGBKCNMARC(t *testing.T) {
+	gbk := func(s string) string {
+		b, err := simplifiedchinese.GBK.NewEncoder().String(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	rec := &Record{Leader: "00000nam0 2200000   450 ", Fields: []Field{
+		{Tag: "001", Value: "1"},
+		{Tag: "010", Ind1: ' ', Ind2: ' ', Subfields: []Subfield{{"a", "7-02-000220-6"}}},
+		{Tag: "200", Ind1: '1', Ind2: ' ', Subfields: []Subfield{{"a", gbk("红楼梦")}, {"f", gbk("曹雪芹著")}}},
+		{Tag: "210", Ind1: ' ', Ind2: ' ', Subfields: []Subfield{{"a", gbk("北京")}, {"c", gbk("人民文学出版社")}, {"d", "1982"}}},
+		{Tag: "701", Ind1: ' ', Ind2: '0', Subfields: []Subfield{{"a", gbk("曹雪芹")}}},
+	}}
+	raw, err := AppendISO2709(nil, rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw[leaderCharset] = ' '
+	for _, enc := range []Encoding{EncodingAuto, EncodingGB18030} {
+		recs, damages := readAll(t, NewReader(bytes.NewReader(raw), Options{Encoding: enc}))
+		if len(recs) != 1 || len(damages) > 0 || len(recs[0].Warnings) > 0 {
+			t.Fatalf("encoding %d: records %d, damages %v, warnings %v", enc, len(recs), damages, recs[0].Warnings)
+		}
+		b := ToBib(recs[0], Mapping{})
+		if b.Title != "红楼梦" || b.Publisher != "人民文学出版社" || len(b.Authors) != 1 || b.Authors[0] != "曹雪芹" {
+			t.Errorf("encoding %d: Bib = %+v", enc, b)
 		}
 	}
 }

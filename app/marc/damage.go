@@ -57,6 +57,9 @@ const (
 	// ReasonMisflaggedUTF8: leader/09 says MARC-8 but the data is UTF-8;
 	// read as UTF-8.
 	ReasonMisflaggedUTF8
+	// ReasonInvalidGB18030: a record read as GB 18030 holds bytes that are
+	// not GB 18030, which became U+FFFD.
+	ReasonInvalidGB18030
 	// ReasonMARC8: an unknown MARC-8 escape sequence or code point, which
 	// became U+FFFD.
 	ReasonMARC8
@@ -86,6 +89,7 @@ var reasonNames = [reasonCount]string{
 	ReasonSubfieldCode:     "subfield-code",
 	ReasonInvalidUTF8:      "invalid-utf8",
 	ReasonMisflaggedUTF8:   "misflagged-utf8",
+	ReasonInvalidGB18030:   "invalid-gb18030",
 	ReasonMARC8:            "marc8",
 	ReasonXML:              "xml",
 	ReasonXMLStructure:     "xml-structure",

@@ -2,8 +2,10 @@ package marc
 
 import (
 	"bytes"
+	"golang.org/x/text/encoding/simplifiedchinese"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -131,7 +133,7 @@ func decodeRecord(chunk []byte, terminated bool, enc Encoding) (*Record, *Damage
 			raw = raw[next:]
 			n := 1
 			if len(sub) > 0 && sub[0] >= utf8.RuneSelf {
-				if dec.utf8 {
+				if dec.utf8 && !dec.gb18030 {
 					_, n = utf8.DecodeRune(sub)
 				}
 				warn(ReasonSubfieldCode, e.tag)
@@ -294,6 +296,7 @@ type fieldDecoder struct {
 	str           string
 	utf8          bool
 	marc8         bool
+	gb18030       bool
 	invalid       bool
 	invalidReason Reason
 }
@@ -316,14 +319,18 @@ func chooseDecoder(data []byte, rec *Record, entries []dirEntry, enc Encoding) *
 		d.utf8 = true
 	case EncodingMARC8:
 		d.marc8 = true
+	case EncodingGB18030:
+		d.gb18030 = true
 	default:
 		switch {
 		case rec.Leader[leaderCharset] == 'a':
 			d.utf8 = true
 		case isUNIMARCDirectory(entries):
 			// UNIMARC leader/09 is undefined; UTF-8 is what current
-			// exports (and field 100 code "50") use.
-			d.utf8 = true
+			// exports (and field 100 code "50") use, GB 18030/GBK what
+			// many Chinese CNMARC exports use.
+			d.utf8 = valid || !isGB18030(data)
+			d.gb18030 = !d.utf8
 		case !high && !hasEsc:
 			d.utf8 = true // plain ASCII reads the same either way
 		case high && valid && !hasEsc:
@@ -333,12 +340,15 @@ func chooseDecoder(data []byte, rec *Record, entries []dirEntry, enc Encoding) *
 			d.marc8 = true
 		}
 	}
-	if d.utf8 {
+	switch {
+	case d.gb18030:
+		d.invalidReason = ReasonInvalidGB18030
+	case d.utf8:
 		d.invalidReason = ReasonInvalidUTF8
 		if valid {
 			d.data, d.str = data, string(data)
 		}
-	} else {
+	default:
 		d.invalidReason = ReasonMARC8
 	}
 	return d
@@ -360,6 +370,13 @@ func isUNIMARCDirectory(entries []dirEntry) bool {
 }
 
 func (d *fieldDecoder) text(b []byte) string {
+	if d.gb18030 {
+		s, ok := decodeGB18030(b)
+		if !ok {
+			d.invalid = true
+		}
+		return s
+	}
 	if d.marc8 {
 		s, ok := DecodeMARC8(b)
 		if !ok {
@@ -396,3 +413,21 @@ var asciiStrings = func() (t [128]string) {
 	}
 	return t
 }()
+
+// isGB18030 reports whether b decodes as GB 18030 without replacement and
+// holds Chinese characters; Latin text in a legacy 8-bit set can also pass
+// as GB 18030 byte pairs, but rarely turns into Han.
+func isGB18030(b []byte) bool {
+	s, ok := decodeGB18030(b)
+	return ok && strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) })
+}
+
+// decodeGB18030 converts GB 18030 bytes to UTF-8; ok is false when some
+// bytes had to become U+FFFD.
+func decodeGB18030(b []byte) (string, bool) {
+	out, err := simplifiedchinese.GB18030.NewDecoder().Bytes(b)
+	if err != nil {
+		return strings.ToValidUTF8(string(b), "\uFFFD"), false
+	}
+	return string(out), !bytes.ContainsRune(out, utf8.RuneError) || bytes.Contains(b, []byte("\x84\x31\xa4\x37"))
+}

@@ -53,7 +53,10 @@
 // leader/09 blank means MARC-8 unless the data is valid multibyte UTF-8 with
 // no escape sequences, which is read as UTF-8 with ReasonMisflaggedUTF8
 // (exporters often forget the flag). UNIMARC records, whose leader/09 is
-// undefined, are read as UTF-8.
+// undefined, are read as UTF-8, or as GB 18030 (GBK) when they are not
+// valid UTF-8 but are valid GB 18030 holding Chinese text, as CNMARC
+// exports from Chinese systems often are. Options.Encoding overrides all
+// of this.
 //
 // MARC-8 is ISO 2022-like: G0 starts as ASCII and G1 as ANSEL (Extended
 // Latin); escape sequences switch in Greek, Cyrillic, Hebrew, Arabic,

@@ -20,6 +20,10 @@ const (
 	EncodingUTF8
 	// EncodingMARC8 reads every record as MARC-8.
 	EncodingMARC8
+	// EncodingGB18030 reads every record as GB 18030 (and so GBK and
+	// GB 2312), which many Chinese CNMARC exports use. In auto mode a
+	// UNIMARC record that is not valid UTF-8 is tried as GB 18030.
+	EncodingGB18030
 )
 
 // DefaultMaxRecordSize bounds the memory one record may take while reading.
