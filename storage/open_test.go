@@ -357,7 +357,6 @@ func TestFullDisk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
 	var last error
 	stored := 0
 	for i := 0; i < 100000 && last == nil; i++ {
@@ -389,6 +388,7 @@ func TestFullDisk(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reopening after a full disk: %+v", err)
 	}
+	defer db.Close()
 	_ = db.View(func(tx app.Tx) error {
 		if n, _ := tx.Count(app.CollCopies); n != stored {
 			t.Errorf("after reopening %d copies are stored, want %d", n, stored)
