@@ -105,7 +105,7 @@ type Outbox struct {
 	lib *app.Library
 	// Timeout bounds one delivery attempt, connection included (default 30 s).
 	Timeout time.Duration
-	// Retry is the wait after a temporary failure (default 5 minutes).
+	// Retry is the pause after a temporary failure (default 5 minutes).
 	Retry time.Duration
 
 	mu      sync.Mutex
@@ -113,8 +113,10 @@ type Outbox struct {
 	entries map[string]*Entry
 	order   []string
 	reader  map[string][]string
-	retryAt map[string]time.Time // local: temporary failures back off
-	sendMu  sync.Mutex           // one SendPending at a time per station
+	// pauseUntil is when to try again after a temporary failure (local to
+	// this station: the server or the network is down for all messages).
+	pauseUntil time.Time
+	sendMu     sync.Mutex // one SendPending at a time per station
 }
 
 // NewOutbox returns the outbox of lib. Its state is read from the event log
@@ -123,7 +125,6 @@ func NewOutbox(lib *app.Library) *Outbox {
 	return &Outbox{
 		lib: lib, Timeout: 30 * time.Second, Retry: 5 * time.Minute,
 		cursor: map[string]uint64{}, entries: map[string]*Entry{}, reader: map[string][]string{},
-		retryAt: map[string]time.Time{},
 	}
 }
 
@@ -386,19 +387,19 @@ func (o *Outbox) SendPending(ctx context.Context, m Mailer) (SendResult, error) 
 	}
 	me := o.lib.Station()
 	now := o.lib.Clock().Now()
+	o.mu.Lock()
+	pause := o.pauseUntil
+	o.mu.Unlock()
+	if now.Before(pause) {
+		res.Deferred = len(pending)
+		return res, nil
+	}
 	for i, e := range pending {
 		if ctx.Err() != nil {
 			res.Deferred += len(pending) - i
 			break
 		}
 		if mailStation != "" && mailStation != me {
-			res.Deferred++
-			continue
-		}
-		o.mu.Lock()
-		wait := o.retryAt[e.ID]
-		o.mu.Unlock()
-		if now.Before(wait) {
 			res.Deferred++
 			continue
 		}
@@ -442,7 +443,7 @@ func (o *Outbox) SendPending(ctx context.Context, m Mailer) (SendResult, error) 
 			res.Failed++
 		default:
 			o.mu.Lock()
-			o.retryAt[e.ID] = now.Add(o.Retry)
+			o.pauseUntil = now.Add(o.Retry)
 			o.mu.Unlock()
 			res.LastError = err
 			res.Deferred += len(pending) - i
