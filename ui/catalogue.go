@@ -146,7 +146,7 @@ func (s *catalogueScreen) showDetail() {
 		}
 	}
 	add(tr("title.subtitle"), t.Subtitle)
-	add(tr("title.authors"), strings.Join(t.Authors, ", "))
+	add(tr("title.by"), strings.Join(t.Authors, ", "))
 	add(tr("title.publisher"), strings.TrimSpace(t.Place+" "+t.Publisher))
 	add(tr("title.year"), t.Year)
 	add(tr("title.isbn"), strings.Join(t.ISBNs, ", "))

@@ -400,7 +400,6 @@ func (c *circulationScreen) refreshReader() {
 func (c *circulationScreen) idlePanel() fyne.CanvasObject {
 	help := wrapped(tr("circ.idle_help"))
 	keys := wrapped(tr("circ.keys_help"))
-	keys.Importance = widget.LowImportance
 	items := []fyne.CanvasObject{help, keys}
 	if len(c.returns) > 0 {
 		items = append(items, heading(tr("circ.recent_returns")))

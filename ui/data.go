@@ -32,7 +32,6 @@ func (s *settingsScreen) dataTab() fyne.CanvasObject {
 		restore.Disable()
 	}
 	help := wrapped(tr("settings.restore_help"))
-	help.Importance = widget.LowImportance
 	return container.NewVBox(
 		form(label(tr("settings.data_folder")), dir, label(tr("settings.station")), label(st)),
 		widget.NewSeparator(),

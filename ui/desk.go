@@ -217,6 +217,7 @@ func (d *desk) lock() {
 	}
 	d.closeModal()
 	d.locked = true
+	d.status.setAction("")
 	d.showSignIn(tr("desk.locked", "minutes", d.lockMinutes()))
 }
 

@@ -248,7 +248,7 @@ func TestRefusalBannerAndOverride(t *testing.T) {
 		t.Fatal("F8 did not open the override dialog")
 	}
 	wantOnScreen(t, d, tr("circ.override_title"))
-	user := findEntries(d.modal)
+	user := dialogEntries(d.modal)
 	if len(user) != 2 || user[0].Text != "" {
 		t.Fatalf("override dialog entries: %d", len(user))
 	}
@@ -283,8 +283,8 @@ func TestRefusalBannerAndOverride(t *testing.T) {
 	wantOnScreen(t, d, "Allowed by LIB (override recorded)")
 }
 
-// findEntries returns the entries inside a dialog, in order.
-func findEntries(m *modal) []*deskEntry {
+// dialogEntries returns the entries inside a dialog, in order.
+func dialogEntries(m *modal) []*deskEntry {
 	var out []*deskEntry
 	walk(m.content, func(o fyne.CanvasObject) bool {
 		if e, ok := o.(*deskEntry); ok {
@@ -396,7 +396,7 @@ func TestRegisterReader(t *testing.T) {
 	if d.modal == nil {
 		t.Fatal("no register dialog")
 	}
-	entries := findEntries(d.modal)
+	entries := dialogEntries(d.modal)
 	card, name := entries[0], entries[1]
 	if card.Text != "R000001" {
 		t.Errorf("card number %q, want the next in range R000001", card.Text)
@@ -436,7 +436,7 @@ func TestCatalogueSearchAndAdd(t *testing.T) {
 	if d.screen != ScreenCatalogue || d.modal == nil {
 		t.Fatalf("ISBN scan: screen %q, dialog %v", d.screen, d.modal != nil)
 	}
-	entries := findEntries(d.modal)
+	entries := dialogEntries(d.modal)
 	if entries[3].Text != "9787532744930" {
 		t.Errorf("ISBN field %q", entries[3].Text)
 	}
@@ -445,7 +445,7 @@ func TestCatalogueSearchAndAdd(t *testing.T) {
 	if d.modal == nil {
 		t.Fatal("saving a new title did not go on to its first copy")
 	}
-	copyEntries := findEntries(d.modal)
+	copyEntries := dialogEntries(d.modal)
 	typeInto(d, copyEntries[0], "T900")
 	press(copyEntries[0], fyne.KeyReturn)
 	if d.modal != nil {

@@ -127,6 +127,9 @@ func (s *readersScreen) showDetail() {
 	} else if r.Expired(d.lib.Today()) {
 		status = wrapped(tr("reader.expired_on", "date", dateText(r.Expiry)))
 		status.Importance = widget.DangerImportance
+	} else if owed, _ := d.lib.Outstanding(r.ID); owed > 0 {
+		status = wrapped(tr("reader.owes", "amount", moneyText(owed)))
+		status.Importance = widget.WarningImportance
 	}
 	open := widget.NewButtonWithIcon(tr("readers.open_at_desk"), theme.MailForwardIcon(), func() {
 		d.show(ScreenCirculation)
@@ -310,7 +313,6 @@ func (s *readersScreen) historyDialog(r *app.Reader) {
 		box.Add(wrapped(errorText(err)))
 	}
 	note := wrapped(tr("readers.history_note_" + string(r.History)))
-	note.Importance = widget.LowImportance
 	box.Add(note)
 	if len(loans) == 0 {
 		box.Add(label(tr("readers.history_empty")))

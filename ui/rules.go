@@ -5,6 +5,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/circa-library/circa/app"
@@ -20,8 +21,11 @@ type rulesGrid struct {
 
 // ruleRow is one cell of the matrix being edited.
 type ruleRow struct {
+	// cardType and itemType choose the cell of a new row; an existing
+	// row's cell is fixed (cell) and shown as text.
 	cardType *widget.Select
 	itemType *widget.SelectEntry
+	cell     *app.Rule
 	ints     []*deskEntry // loan days … pickup days, in ruleColumns order
 	selfSvc  *widget.Check
 	loanable *widget.Check
@@ -61,7 +65,7 @@ func (g *rulesGrid) build() fyne.CanvasObject {
 		l := widget.NewLabel(h)
 		l.Wrapping = fyne.TextWrapWord
 		l.TextStyle.Bold = true
-		l.SizeName = "captionText"
+		l.SizeName = theme.SizeNameCaptionText
 		table.Add(l)
 	}
 	for _, r := range rules {
@@ -69,7 +73,6 @@ func (g *rulesGrid) build() fyne.CanvasObject {
 	}
 	g.addRow(table, nil, cts)
 	help := wrapped(tr("rules.help"))
-	help.Importance = widget.LowImportance
 	items := []fyne.CanvasObject{help, table}
 	if err != nil {
 		items = append(items, wrapped(errorText(err)))
@@ -95,14 +98,7 @@ func (g *rulesGrid) addRow(table *fyne.Container, r *app.Rule, cts []*app.CardTy
 	if r == nil {
 		r = &app.Rule{Loanable: true, SelfService: true}
 	} else {
-		for i, c := range row.codes {
-			if c == r.CardType {
-				row.cardType.SetSelectedIndex(i)
-			}
-		}
-		row.itemType.SetText(itemTypeText(r.ItemType))
-		row.cardType.Disable()
-		row.itemType.Disable()
+		row.cell = r
 	}
 	values := []int64{int64(r.LoanDays), int64(r.Renewals), int64(r.RenewalDays), int64(r.MaxLoans), int64(r.MaxHolds),
 		int64(r.FinePerDay), int64(r.FineCap), int64(r.GraceDays), int64(r.SuspensionDays), int64(r.RenewOverdueDays), int64(r.PickupDays)}
@@ -133,8 +129,20 @@ func (g *rulesGrid) addRow(table *fyne.Container, r *app.Rule, cts []*app.CardTy
 	if isNew || (r.CardType == "" && r.ItemType == "") {
 		del.Disable()
 	}
-	table.Add(row.cardType)
-	table.Add(row.itemType)
+	if row.cell != nil {
+		ct, it := tr("rules.any"), tr("rules.any")
+		if r.CardType != "" {
+			ct = d.cardTypeName(r.CardType)
+		}
+		if r.ItemType != "" {
+			it = itemTypeText(r.ItemType)
+		}
+		table.Add(widget.NewLabel(ct))
+		table.Add(widget.NewLabel(it))
+	} else {
+		table.Add(row.cardType)
+		table.Add(row.itemType)
+	}
 	for _, e := range row.ints {
 		table.Add(e)
 	}
@@ -146,6 +154,9 @@ func (g *rulesGrid) addRow(table *fyne.Container, r *app.Rule, cts []*app.CardTy
 }
 
 func (row *ruleRow) card() string {
+	if row.cell != nil {
+		return row.cell.CardType
+	}
 	if i := row.cardType.SelectedIndex(); i > 0 {
 		return row.codes[i]
 	}
@@ -153,6 +164,9 @@ func (row *ruleRow) card() string {
 }
 
 func (row *ruleRow) item() app.ItemType {
+	if row.cell != nil {
+		return row.cell.ItemType
+	}
 	t := trimCode(row.itemType.Text)
 	for _, it := range itemTypes {
 		if t == itemTypeText(it) {

@@ -102,7 +102,6 @@ func (s *settingsScreen) libraryTab() fyne.CanvasObject {
 		}
 	}
 	moneyHelp := wrapped(tr("settings.money_in_fen"))
-	moneyHelp.Importance = widget.LowImportance
 	return container.NewVScroll(container.NewVBox(
 		form(label(tr("common.language")), s.lang),
 		widget.NewSeparator(),
@@ -197,7 +196,6 @@ func (s *settingsScreen) calendarTab() fyne.CanvasObject {
 		s.reload()
 	})
 	help := wrapped(tr("settings.closed_help"))
-	help.Importance = widget.LowImportance
 	return container.NewBorder(
 		container.NewVBox(form(label(tr("settings.closed_day")), day, label(tr("settings.closed_reason")), reason), add, help, widget.NewSeparator()),
 		nil, nil, nil, container.NewVScroll(list))
