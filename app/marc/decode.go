@@ -2,11 +2,12 @@ package marc
 
 import (
 	"bytes"
-	"golang.org/x/text/encoding/simplifiedchinese"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 var delimiter = []byte{subfieldDelimiter}
@@ -133,7 +134,7 @@ func decodeRecord(chunk []byte, terminated bool, enc Encoding) (*Record, *Damage
 			raw = raw[next:]
 			n := 1
 			if len(sub) > 0 && sub[0] >= utf8.RuneSelf {
-				if dec.utf8 && !dec.gb18030 {
+				if dec.utf8 {
 					_, n = utf8.DecodeRune(sub)
 				}
 				warn(ReasonSubfieldCode, e.tag)
@@ -197,19 +198,13 @@ func splitByTerminators(chunk []byte, base, dataEnd int) ([]dirEntry, bool) {
 	if n == 0 || len(dir)%12 != 0 {
 		return nil, false
 	}
-	type pos struct{ off, idx int }
-	order := make([]pos, n)
+	prev := -1
 	for i := range n {
 		off, ok := digits(dir, i*12+7, 5)
-		if !ok {
-			return nil, false
-		}
-		order[i] = pos{off, i}
-	}
-	for i := 1; i < n; i++ {
-		if order[i].off <= order[i-1].off {
+		if !ok || off <= prev {
 			return nil, false // only safe when the data follows the directory
 		}
+		prev = off
 	}
 	out := make([]dirEntry, n)
 	at := base

@@ -43,6 +43,9 @@
 //		...
 //	}
 //
+// NewAutoReader picks ISO 2709 or MARCXML by looking at the input, for an
+// import dialog that accepts either.
+//
 // Reasons are typed codes for the UI to translate; the package has no
 // sentences for staff.
 //
