@@ -202,10 +202,8 @@ func marc21Bib(rec *Record, m Mapping) Bib {
 			if isbn == "" {
 				continue
 			}
-			if qs := f.All('q'); len(qs) > 0 {
-				for _, v := range qs {
-					q = joinNonEmpty("; ", q, cleanText(v, false))
-				}
+			for _, v := range f.All('q') {
+				q = joinNonEmpty("; ", q, cleanText(v, false))
 			}
 			b.ISBNs = append(b.ISBNs, isbn)
 			b.ISBNQualifiers = append(b.ISBNQualifiers, q)
