@@ -137,6 +137,9 @@ func (s *Server) Serve(ctx context.Context) error {
 	if err := s.Charset.Validate(); err != nil {
 		return err
 	}
+	if c := s.TLSConfig; c != nil && len(c.Certificates) == 0 && c.GetCertificate == nil && c.GetConfigForClient == nil {
+		return errors.New("sip2: TLSConfig has no certificate")
+	}
 	if _, err := s.Listen(); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net"
@@ -497,6 +498,7 @@ func TestServerConfig(t *testing.T) {
 		{"no backend", &Server{Addr: "127.0.0.1:0", Accounts: testAccounts()}},
 		{"no accounts", &Server{Addr: "127.0.0.1:0", Backend: newFakeBackend()}},
 		{"bad charset", &Server{Addr: "127.0.0.1:0", Backend: newFakeBackend(), Accounts: testAccounts(), Charset: "KOI8"}},
+		{"TLS without certificate", &Server{Addr: "127.0.0.1:0", Backend: newFakeBackend(), Accounts: testAccounts(), TLSConfig: &tls.Config{}}},
 		{"bad address", &Server{Addr: "256.0.0.1:-1", Backend: newFakeBackend(), Accounts: testAccounts()}},
 	}
 	for _, tt := range tests {

@@ -62,6 +62,7 @@ func (s *session) answer(ctx context.Context, line []byte, tooLong bool) []byte 
 		return s.resend()
 	}
 	resp.Seq, resp.Checksum = m.Seq, m.Checksum
+	s.log.Debug("sip2: answered", "request", string(m.Command), "response", string(resp.Command))
 	b, err := resp.Format(s.srv.Charset)
 	if err != nil {
 		s.log.Error("sip2: cannot format response", "err", err)
