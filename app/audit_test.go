@@ -144,3 +144,21 @@ func TestRoleChecks(t *testing.T) {
 		t.Errorf("self-service check-out: %v", err)
 	}
 }
+
+func TestFeedback(t *testing.T) {
+	f := newFixture(t, storeMakers["memory"](t))
+	kiosk := app.Actor{Username: "kiosk", Role: app.RoleKiosk}
+	for _, r := range []int{5, 4, 5} {
+		if err := f.lib.LeaveFeedback(kiosk, r, "好"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wantReason(t, f.lib.LeaveFeedback(kiosk, 9, ""), app.ReasonInvalidInput)
+	if _, err := f.lib.FeedbackList(kiosk); app.ReasonOf(err) != app.ReasonPermissionDenied {
+		t.Errorf("the kiosk read the feedback list: %v", err)
+	}
+	s := must[*app.FeedbackSummary](t)(f.lib.FeedbackList(f.desk))
+	if s.Total != 3 || s.Counts[5] != 2 || s.Counts[4] != 1 || s.Average != 4.67 {
+		t.Errorf("feedback summary: %+v", s)
+	}
+}

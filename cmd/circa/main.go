@@ -85,7 +85,11 @@ func runDesk(o cli.DeskOptions) int {
 			cfg.AutoLogin = &actor
 		}
 	}
-	ui.Start(a, cfg)
+	if cfg.Kiosk || d.Library.KioskMode() {
+		ui.StartKiosk(a, cfg)
+	} else {
+		ui.Start(a, cfg)
+	}
 	a.Run()
 	return 0
 }
