@@ -9,16 +9,23 @@ import (
 	"time"
 )
 
+// addTranscriptSeeds seeds f with every transcript line, if the shared
+// data is there; the fuzz targets still run on their own seeds without it.
+func addTranscriptSeeds(f *testing.F) {
+	if paths, _ := filepath.Glob(filepath.Join(dataDir, "*.txt")); len(paths) == 0 {
+		return
+	}
+	for _, file := range transcriptFiles(f) {
+		for _, l := range dataLines(f, file) {
+			f.Add(l)
+		}
+	}
+}
+
 // FuzzParse checks that Parse never panics and that whatever it accepts
 // formats into a message that parses back to the same bytes.
 func FuzzParse(f *testing.F) {
-	if paths, _ := filepath.Glob(filepath.Join(dataDir, "*.txt")); len(paths) > 0 {
-		for _, file := range transcriptFiles(f) {
-			for _, l := range dataLines(f, file) {
-				f.Add(l)
-			}
-		}
-	}
+	addTranscriptSeeds(f)
 	f.Add([]byte("941AY1AZFDFC"))
 	f.Add([]byte("97AZFEF5"))
 	f.Add([]byte("9300CNuser|X|\r\n"))
@@ -59,13 +66,7 @@ func FuzzParse(f *testing.F) {
 // FuzzAnswer feeds arbitrary lines to a logged-in session backed by the
 // fake: whatever arrives, the answer must be a well-formed SIP2 message.
 func FuzzAnswer(f *testing.F) {
-	if paths, _ := filepath.Glob(filepath.Join(dataDir, "*.txt")); len(paths) > 0 {
-		for _, file := range transcriptFiles(f) {
-			for _, l := range dataLines(f, file) {
-				f.Add(l)
-			}
-		}
-	}
+	addTranscriptSeeds(f)
 	f.Add([]byte("6300120261127    090000YYYYYYYYYYAAP1|BP0|BQ-5|"))
 	f.Add([]byte("15\xff20261127    090000AAP1|ABI1|"))
 	accounts := testAccounts()

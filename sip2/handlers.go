@@ -284,7 +284,7 @@ func (s *session) checkout(ctx context.Context, m *Message) *Message {
 		FeeAcknowledged: m.Field(FieldFeeAcknowledged) == "Y",
 		Cancel:          m.Field(FieldCancel) == "Y",
 	}
-	req.NoBlockDueDate, _ = ParseDate(m.FixedField(FNBDueDate), s.srv.now().Location())
+	req.NoBlockDueDate = s.date(m.FixedField(FNBDueDate))
 	res, err := s.backend().Checkout(ctx, req)
 	return s.loanResponse(CheckoutResponse, m, res, err, req.Patron, req.Item, "checkout")
 }
@@ -301,7 +301,7 @@ func (s *session) renew(ctx context.Context, m *Message) *Message {
 		NoBlock:           m.FixedField(FNoBlock) == "Y",
 		FeeAcknowledged:   m.Field(FieldFeeAcknowledged) == "Y",
 	}
-	req.NoBlockDueDate, _ = ParseDate(m.FixedField(FNBDueDate), s.srv.now().Location())
+	req.NoBlockDueDate = s.date(m.FixedField(FNBDueDate))
 	res, err := s.backend().Renew(ctx, req)
 	return s.loanResponse(RenewResponse, m, res, err, req.Patron, req.Item, "renew")
 }
@@ -351,7 +351,7 @@ func (s *session) checkin(ctx context.Context, m *Message) *Message {
 		NoBlock:         m.FixedField(FNoBlock) == "Y",
 		Cancel:          m.Field(FieldCancel) == "Y",
 	}
-	req.ReturnDate, _ = ParseDate(m.FixedField(FReturnDate), s.srv.now().Location())
+	req.ReturnDate = s.date(m.FixedField(FReturnDate))
 	res, err := s.backend().Checkin(ctx, req)
 	ok := err == nil
 	if !ok {
@@ -495,7 +495,7 @@ func (s *session) hold(ctx context.Context, m *Message) *Message {
 	if mode := m.FixedField(FHoldMode); mode != "" {
 		req.Mode = HoldMode(mode[0])
 	}
-	req.Expiration, _ = ParseDate(m.Field(FieldExpirationDate), s.srv.now().Location())
+	req.Expiration = s.date(m.Field(FieldExpirationDate))
 	req.HoldType, _ = strconv.Atoi(m.Field(FieldHoldType))
 	var (
 		res HoldResult

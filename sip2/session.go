@@ -3,6 +3,7 @@ package sip2
 import (
 	"context"
 	"log/slog"
+	"time"
 )
 
 // session is the state of one connection: who logged in, whether the
@@ -144,8 +145,15 @@ func (s *session) login(ctx context.Context, m *Message) *Message {
 
 // header collects what every request shares.
 func (s *session) header(m *Message) Header {
-	d, _ := ParseDate(m.FixedField(FTransactionDate), s.srv.now().Location())
-	return Header{Account: s.account, Institution: m.Field(FieldInstitutionID), Date: d}
+	return Header{Account: s.account, Institution: m.Field(FieldInstitutionID), Date: s.date(m.FixedField(FTransactionDate))}
+}
+
+// date reads a date the terminal sent, in the server's local time when it
+// has no zone. A date the server cannot read counts as none: a terminal's
+// clock format is no reason to refuse a loan.
+func (s *session) date(v string) time.Time {
+	t, _ := ParseDate(v, s.srv.now().Location())
+	return t
 }
 
 // institution is the AO of a response: the request's, or the account's.
