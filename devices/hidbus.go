@@ -3,6 +3,7 @@ package devices
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"time"
 
 	"github.com/cockroachdb/errors"
@@ -58,6 +59,11 @@ func (b *HIDBus) Enumerate() ([]DeviceInfo, error) {
 func (b *HIDBus) Open(info DeviceInfo) (Device, error) {
 	if !hid.Supported() {
 		return nil, errors.WithStack(ErrUnsupported)
+	}
+	if runtime.GOOS == "windows" && info.IsKeyboard() {
+		// hidapi would open it without read access (Windows keeps
+		// keyboards to itself) and every read would fail.
+		return nil, errors.Mark(errors.Newf("open %s: Windows does not let programs read keyboards", info.Key()), ErrOpen)
 	}
 	desc, descErr := b.sysfsDescriptor(info.Path)
 	d, err := hid.DeviceInfo{
