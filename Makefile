@@ -14,8 +14,10 @@ LDFLAGS  := -X $(PKG)/assets.Version=$(VERSION) -X $(PKG)/assets.BuildDate=$(BUI
 FUZZTIME ?= 20s
 
 # Fyne programs write settings and font caches under XDG folders: keep tests'
-# out of the user's home, and give Fyne a locale it can parse.
-TEST_ENV := XDG_CONFIG_HOME=$(CURDIR)/.cache/xdg-config XDG_CACHE_HOME=$(CURDIR)/.cache/xdg-cache LANG=en_US.UTF-8
+# out of the user's home, and give Fyne a locale it can parse. Go finds its own
+# settings and build cache through the same variables, so pin those first.
+TEST_ENV := GOENV=$(shell $(GO) env GOENV) GOCACHE=$(shell $(GO) env GOCACHE) \
+	XDG_CONFIG_HOME=$(CURDIR)/.cache/xdg-config XDG_CACHE_HOME=$(CURDIR)/.cache/xdg-cache LANG=en_US.UTF-8
 
 # Packages the race detector skips: GL through cgo makes it slow there.
 NO_RACE := '/(ui|cmd)(/|$$)'
