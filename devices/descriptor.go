@@ -22,13 +22,10 @@ func (u Usage) ID() uint16 { return uint16(u) }
 const (
 	PageGenericDesktop uint16 = 0x01
 	PageKeyboard       uint16 = 0x07
-	PageLED            uint16 = 0x08
 	PageBarCodeScanner uint16 = 0x8C
 
 	UsageKeyboard            = Usage(0x0001_0006)
 	UsageByteCount           = Usage(0x0001_003B)
-	UsageBarCodeScanner      = Usage(0x008C_0002)
-	UsageScannedDataReport   = Usage(0x008C_0012)
 	UsageSymbologyID1        = Usage(0x008C_00FB)
 	UsageSymbologyID2        = Usage(0x008C_00FC)
 	UsageSymbologyID3        = Usage(0x008C_00FD)
@@ -159,6 +156,38 @@ func (f *Field) Value(data []byte, i int) (int64, bool) {
 		return int64(v) - int64(1)<<f.Size, true
 	}
 	return int64(v), true
+}
+
+// elemRef names one element of a field.
+type elemRef struct {
+	f *Field
+	i int
+}
+
+// get returns the element's raw bits from report data, 0 when out of range.
+func (e elemRef) get(data []byte) uint32 {
+	v, _ := e.f.Element(data, e.i)
+	return v
+}
+
+// set writes the element's bits into report data.
+func (e elemRef) set(data []byte, v uint32) {
+	setBits(data, e.f.BitOffset+e.i*e.f.Size, e.f.Size, v)
+}
+
+// setBits writes the low size bits of v at bit off, least significant first.
+func setBits(b []byte, off, size int, v uint32) {
+	for i := 0; i < size; i++ {
+		byteAt, bit := (off+i)/8, uint((off+i)%8)
+		if byteAt >= len(b) {
+			return
+		}
+		if v&(1<<uint(i)) != 0 {
+			b[byteAt] |= 1 << bit
+		} else {
+			b[byteAt] &^= 1 << bit
+		}
+	}
 }
 
 // extractBits reads size bits starting at bit off, least significant bit

@@ -3,7 +3,6 @@ package devices
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"testing"
 
 	"github.com/cockroachdb/errors"
@@ -260,5 +259,3 @@ func TestExtractBits(t *testing.T) {
 		})
 	}
 }
-
-var _ = os.Stat

@@ -12,8 +12,7 @@ const maxScanRunes = 4096
 
 // keyElem is one element of a variable (bitmap) field on the keyboard page.
 type keyElem struct {
-	f     *Field
-	i     int
+	elemRef
 	usage uint16
 }
 
@@ -76,7 +75,7 @@ func NewKeyboardDecoder(d *Descriptor, opts DecoderOptions) (*KeyboardDecoder, e
 					return true // a key repeated in a later element adds nothing
 				}
 				seen.add(u.ID())
-				e := keyElem{f: f, i: i, usage: u.ID()}
+				e := keyElem{elemRef{f, i}, u.ID()}
 				if isModifier(e.usage) {
 					kr.mods = append(kr.mods, e)
 				} else {
@@ -134,12 +133,12 @@ func (k *KeyboardDecoder) read(raw []byte) (Modifiers, []uint16, bool, error) {
 	var mods Modifiers
 	keys := k.keys[:0]
 	for _, e := range kr.mods {
-		if v, _ := e.f.Element(data, e.i); v != 0 {
+		if e.get(data) != 0 {
 			mods |= 1 << (e.usage - 0xE0)
 		}
 	}
 	for _, e := range kr.bitmaps {
-		if v, _ := e.f.Element(data, e.i); v != 0 {
+		if e.get(data) != 0 {
 			keys = append(keys, e.usage)
 		}
 	}

@@ -14,11 +14,6 @@ const (
 	maxPOSBytes      = 1 << 16
 )
 
-type elemRef struct {
-	f *Field
-	i int
-}
-
 // posReport is where one input report keeps the parts of a Scanned Data
 // report (HID Point of Sale Usage Tables, usage page 0x8C).
 type posReport struct {
@@ -113,14 +108,13 @@ func (p *POSDecoder) Decode(raw []byte, t time.Time, emit func(Scan)) error {
 	}
 	n := len(pr.data)
 	if pr.count != nil {
-		if c, _ := pr.count.f.Element(data, pr.count.i); int(c) < n {
+		if c := pr.count.get(data); int(c) < n {
 			n = int(c)
 		}
 	}
 	start := len(p.buf)
 	for _, e := range pr.data[:n] {
-		v, _ := e.f.Element(data, e.i)
-		p.buf = append(p.buf, byte(v))
+		p.buf = append(p.buf, byte(e.get(data)))
 	}
 	if pr.count == nil { // without a count, the data is padded with NULs
 		for len(p.buf) > start && p.buf[len(p.buf)-1] == 0 {
@@ -131,7 +125,7 @@ func (p *POSDecoder) Decode(raw []byte, t time.Time, emit func(Scan)) error {
 		var aim [3]byte
 		k := 0
 		for _, e := range pr.sym {
-			if v, _ := e.f.Element(data, e.i); v != 0 && k < len(aim) {
+			if v := e.get(data); v != 0 && k < len(aim) {
 				aim[k] = byte(v)
 				k++
 			}
@@ -143,7 +137,7 @@ func (p *POSDecoder) Decode(raw []byte, t time.Time, emit func(Scan)) error {
 		return errors.Wrap(ErrBadReport, "barcode continued past limit")
 	}
 	if pr.cont != nil {
-		if v, _ := pr.cont.f.Element(data, pr.cont.i); v != 0 {
+		if pr.cont.get(data) != 0 {
 			return nil
 		}
 	}

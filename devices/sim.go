@@ -8,21 +8,6 @@ import (
 	"github.com/cockroachdb/errors"
 )
 
-// setBits writes the low size bits of v at bit off, least significant first.
-func setBits(b []byte, off, size int, v uint32) {
-	for i := 0; i < size; i++ {
-		byteAt, bit := (off+i)/8, uint((off+i)%8)
-		if byteAt >= len(b) {
-			return
-		}
-		if v&(1<<uint(i)) != 0 {
-			b[byteAt] |= 1 << bit
-		} else {
-			b[byteAt] &^= 1 << bit
-		}
-	}
-}
-
 // KeyboardReports returns the input reports a keyboard-mode scanner with
 // descriptor d and layout l sends to type text and then the terminator key
 // (KeyEnter, KeyTab, or 0 for none): a press and a release per character.
@@ -47,12 +32,12 @@ func KeyboardReports(d *Descriptor, l *Layout, text string, terminator uint16) (
 		}
 		for _, e := range kr.mods {
 			if mods&(1<<(e.usage-0xE0)) != 0 {
-				setBits(data, e.f.BitOffset+e.i*e.f.Size, e.f.Size, 1)
+				e.set(data, 1)
 			}
 		}
 		for _, e := range kr.bitmaps {
 			if e.usage == usage {
-				setBits(data, e.f.BitOffset+e.i*e.f.Size, e.f.Size, 1)
+				e.set(data, 1)
 				return b, nil
 			}
 		}
@@ -63,7 +48,7 @@ func KeyboardReports(d *Descriptor, l *Layout, text string, terminator uint16) (
 					break
 				}
 				if u == MakeUsage(PageKeyboard, usage) {
-					setBits(data, f.BitOffset, f.Size, uint32(int64(idx)+int64(f.LogicalMin)))
+					elemRef{f, 0}.set(data, uint32(int64(idx)+int64(f.LogicalMin)))
 					return b, nil
 				}
 			}
@@ -109,19 +94,18 @@ func POSReports(d *Descriptor, text, aim string) ([][]byte, error) {
 		chunk := body[:min(len(body), len(pr.data))]
 		body = body[len(chunk):]
 		for i, c := range chunk {
-			e := pr.data[i]
-			setBits(b, e.f.BitOffset+e.i*e.f.Size, e.f.Size, uint32(c))
+			pr.data[i].set(b, uint32(c))
 		}
 		if pr.count != nil {
-			setBits(b, pr.count.f.BitOffset+pr.count.i*pr.count.f.Size, pr.count.f.Size, uint32(len(chunk)))
+			pr.count.set(b, uint32(len(chunk)))
 		}
 		for i, e := range pr.sym {
 			if i < len(aim) {
-				setBits(b, e.f.BitOffset+e.i*e.f.Size, e.f.Size, uint32(aim[i]))
+				e.set(b, uint32(aim[i]))
 			}
 		}
 		if pr.cont != nil && len(body) > 0 {
-			setBits(b, pr.cont.f.BitOffset+pr.cont.i*pr.cont.f.Size, pr.cont.f.Size, 1)
+			pr.cont.set(b, 1)
 		}
 		if d.Numbered {
 			b = append([]byte{pr.id}, b...)
