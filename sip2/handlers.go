@@ -188,17 +188,18 @@ func (s *session) patronEnable(ctx context.Context, m *Message) *Message {
 	return s.patronResponse(PatronEnableResponse, m, s.patronAnswer(p, err, q, "patron enable"), q)
 }
 
-// summaryLists are the item lists of 64 in the order of the summary field.
+// summaryLists are the item lists of 64 in the order of the summary field,
+// each with the fixed field that counts it.
 var summaryLists = []struct {
-	id   string
-	list func(*Patron) []string
+	id, count string
+	list      func(*Patron) []string
 }{
-	{FieldHoldItems, func(p *Patron) []string { return p.HoldItems }},
-	{FieldOverdueItems, func(p *Patron) []string { return p.OverdueItems }},
-	{FieldChargedItems, func(p *Patron) []string { return p.ChargedItems }},
-	{FieldFineItems, func(p *Patron) []string { return p.FineItems }},
-	{FieldRecallItems, func(p *Patron) []string { return p.RecallItems }},
-	{FieldUnavailableHolds, func(p *Patron) []string { return p.UnavailableHolds }},
+	{FieldHoldItems, FHoldItemsCount, func(p *Patron) []string { return p.HoldItems }},
+	{FieldOverdueItems, FOverdueItemsCount, func(p *Patron) []string { return p.OverdueItems }},
+	{FieldChargedItems, FChargedItemsCount, func(p *Patron) []string { return p.ChargedItems }},
+	{FieldFineItems, FFineItemsCount, func(p *Patron) []string { return p.FineItems }},
+	{FieldRecallItems, FRecallItemsCount, func(p *Patron) []string { return p.RecallItems }},
+	{FieldUnavailableHolds, FUnavailHoldsCount, func(p *Patron) []string { return p.UnavailableHolds }},
 }
 
 func (s *session) patronInformation(ctx context.Context, m *Message) *Message {
@@ -209,9 +210,8 @@ func (s *session) patronInformation(ctx context.Context, m *Message) *Message {
 		SetFixedField(FPatronStatus, p.Flags.wire()).
 		SetFixedField(FLanguage, language(p.Language)).
 		SetFixedField(FTransactionDate, s.nowDate())
-	counts := []string{FHoldItemsCount, FOverdueItemsCount, FChargedItemsCount, FFineItemsCount, FRecallItemsCount, FUnavailHoldsCount}
-	for i, l := range summaryLists {
-		r.SetFixedField(counts[i], fmt.Sprintf("%04d", min(len(l.list(&p)), 9999)))
+	for _, l := range summaryLists {
+		r.SetFixedField(l.count, fmt.Sprintf("%04d", min(len(l.list(&p)), 9999)))
 	}
 	r.Add(FieldInstitutionID, s.institution(m)).
 		Add(FieldPatronID, p.ID).
@@ -240,16 +240,27 @@ func (s *session) patronInformation(ctx context.Context, m *Message) *Message {
 			continue
 		}
 		items := l.list(&p)
-		for n := start; n <= end && n <= len(items); n++ {
-			budget -= len(items[n-1]) + 3
-			if budget < 0 {
-				s.log.Warn("sip2: item list cut to fit the message size limit", "list", l.id, "patron", p.ID)
-				return r
-			}
-			r.Add(l.id, items[n-1])
+		if start > len(items) || end < start {
+			continue
+		}
+		if !s.addWithin(r, &budget, l.id, items[start-1:min(end, len(items))]) {
+			break
 		}
 	}
 	return r
+}
+
+// addWithin appends one field per value while they fit in budget bytes,
+// and reports whether all of them did.
+func (s *session) addWithin(r *Message, budget *int, id string, values []string) bool {
+	for _, v := range values {
+		if *budget -= len(v) + 3; *budget < 0 {
+			s.log.Warn("sip2: list cut to fit the message size limit", "command", string(r.Command), "field", id)
+			return false
+		}
+		r.Add(id, v)
+	}
+	return true
 }
 
 // summaryRange reads BP and BQ, the 1-based inclusive range of list items
@@ -396,17 +407,8 @@ func (s *session) renewAll(ctx context.Context, m *Message) *Message {
 		Add(FieldInstitutionID, s.institution(m))
 	addDisplay(r, res.Display)
 	budget := s.budget(r)
-	for _, l := range []struct {
-		id    string
-		items []string
-	}{{FieldRenewedItems, res.Renewed}, {FieldUnrenewedItems, res.Unrenewed}} {
-		for _, it := range l.items {
-			if budget -= len(it) + 3; budget < 0 {
-				s.log.Warn("sip2: renew-all list cut to fit the message size limit")
-				return r
-			}
-			r.Add(l.id, it)
-		}
+	if s.addWithin(r, &budget, FieldRenewedItems, res.Renewed) {
+		s.addWithin(r, &budget, FieldUnrenewedItems, res.Unrenewed)
 	}
 	return r
 }
@@ -420,9 +422,6 @@ func (s *session) itemInformation(ctx context.Context, m *Message) *Message {
 	it, err := s.backend().Item(ctx, q)
 	if err != nil {
 		it.ScreenMessage = s.refusal(err, "item information")
-		if it.Status == 0 {
-			it.Status = StatusOther
-		}
 	}
 	if it.ID == "" {
 		it.ID = q.Item

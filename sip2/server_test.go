@@ -178,6 +178,9 @@ func withChecksum(line string, seq int) string {
 	return line + fmt.Sprintf("%04X", checksum([]byte(line)))
 }
 
+// absent, as a wanted field value, means the field must not be there.
+const absent = "\x00absent"
+
 // TestMessages drives every request through one logged-in connection, in
 // an order where each step depends on the ones before.
 func TestMessages(t *testing.T) {
@@ -189,7 +192,7 @@ func TestMessages(t *testing.T) {
 		name    string
 		request string
 		prefix  string            // the answer starts with this
-		fields  map[string]string // and has these fields
+		fields  map[string]string // and has these fields (or not, if absent)
 	}{
 		{"SC status", "9900302.00", "98YYYYNN050003" + testDate + "2.00",
 			map[string]string{"AO": "CIRCA", "AM": "Circa Test Library", "BX": "YYYYYYYYYYYYYYYY", "AN": "desk"}},
@@ -214,6 +217,8 @@ func TestMessages(t *testing.T) {
 			map[string]string{"AU": "830$28170815"}},
 		{"patron information, second charged item only", "63001" + d + "  Y       AOCIRCA|AAP1|BP2|BQ2|", "64",
 			map[string]string{"AU": "I1"}},
+		{"patron information, range past the end", "63001" + d + "  Y       AOCIRCA|AAP1|BP3|BQ9|", "64", map[string]string{"AU": absent}},
+		{"patron information, range backwards", "63001" + d + "  Y       AOCIRCA|AAP1|BP2|BQ1|", "64", map[string]string{"AU": absent}},
 		{"renew", "29NN" + d + strings.Repeat(" ", 18) + "AOCIRCA|AAP1|ABI1|", "301YUY",
 			map[string]string{"AH": "20270107   Z235900"}},
 		{"hold", "15+" + d + "AOCIRCA|AAP2|ABI1|BSMain|", "161N" + testDate,
@@ -255,7 +260,9 @@ func TestMessages(t *testing.T) {
 				t.Errorf("answer %q does not start with %q", got, tt.prefix)
 			}
 			for id, want := range tt.fields {
-				if v, ok := m.FieldOK(id); !ok || v != want {
+				if v, ok := m.FieldOK(id); want == absent && ok {
+					t.Errorf("answer %q has %s", got, id)
+				} else if want != absent && (!ok || v != want) {
 					t.Errorf("answer %q: %s = %q (present %v), want %q", got, id, v, ok, want)
 				}
 			}
