@@ -481,7 +481,7 @@ func cleanText(s string, period bool) string {
 		}
 		s = t
 	}
-	if !norm.NFC.IsNormalString(s) {
+	if !isASCII(s) && !norm.NFC.IsNormalString(s) {
 		s = norm.NFC.String(s)
 	}
 	return s
@@ -535,6 +535,15 @@ func firstYear(s string) string {
 		run = 0
 	}
 	return ""
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func isLetters(s string) bool {

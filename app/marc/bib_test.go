@@ -113,6 +113,9 @@ func TestToBibCNMARC(t *testing.T) {
 	}
 	// Exported as MARC21, the same Bib comes back, CLC in 084 $2 clc.
 	out := BibToRecord(&got)
+	if f008 := out.Control("008"); len(f008) != 40 || f008[7:11] != "2019" || f008[35:38] != "chi" {
+		t.Errorf("008 = %q", f008)
+	}
 	if f := out.Field("084"); f == nil || f.First('2') != "clc" || f.First('a') != "I242.4" {
 		t.Errorf("084 = %+v", f)
 	}

@@ -97,6 +97,8 @@ func decodeRecord(chunk []byte, terminated bool, enc Encoding) (*Record, *Damage
 
 	dec := chooseDecoder(chunk[base:dataEnd], rec, entries, enc)
 	rec.Fields = make([]Field, 0, len(entries))
+	// One backing array for every subfield of the record.
+	subs := make([]Subfield, 0, bytes.Count(chunk[base:dataEnd], delimiter)+len(entries))
 	for _, e := range entries {
 		raw := chunk[e.start : e.end-1]
 		f := Field{Tag: e.tag}
@@ -114,14 +116,14 @@ func decodeRecord(chunk []byte, terminated bool, enc Encoding) (*Record, *Damage
 			f.Ind2 = indicator(raw[0])
 			raw = raw[1:]
 		}
-		f.Subfields = make([]Subfield, 0, bytes.Count(raw, delimiter)+1)
+		first := len(subs)
 		if i := bytes.IndexByte(raw, subfieldDelimiter); i != 0 && len(raw) > 0 {
 			// Text before the first delimiter has no code; keep it.
 			if i < 0 {
 				i = len(raw)
 			}
 			warn(ReasonSubfieldCode, e.tag)
-			f.Subfields = append(f.Subfields, Subfield{Value: dec.text(raw[:i])})
+			subs = append(subs, Subfield{Value: dec.text(raw[:i])})
 			raw = raw[i:]
 		}
 		for len(raw) > 0 {
@@ -143,8 +145,9 @@ func decodeRecord(chunk []byte, terminated bool, enc Encoding) (*Record, *Damage
 				n = 0
 				warn(ReasonSubfieldCode, e.tag)
 			}
-			f.Subfields = append(f.Subfields, Subfield{Code: dec.code(sub[:n]), Value: dec.text(sub[n:])})
+			subs = append(subs, Subfield{Code: dec.code(sub[:n]), Value: dec.text(sub[n:])})
 		}
+		f.Subfields = subs[first:len(subs):len(subs)]
 		rec.Fields = append(rec.Fields, f)
 	}
 	if dec.invalid {
