@@ -309,3 +309,21 @@ func TestHIDBusSysfsDescriptor(t *testing.T) {
 		}
 	}
 }
+
+func TestManagerSurvivesGarbageReports(t *testing.T) {
+	checkLeaks(t)
+	bus := &SimBus{}
+	kb := newSimKeyboard(t)
+	bus.Plug(kb)
+	h := startManager(t, bus, ManagerConfig{Chosen: []string{kbInfo.Key()}})
+	h.waitStatus(kbInfo.Key(), StateConnected)
+	for _, g := range [][]byte{{0xFF}, {0, 0, 0x04}, make([]byte, maxReportLen)} {
+		kb.Send(g)
+	}
+	if err := kb.Scan("T000123", ""); err != nil {
+		t.Fatal(err)
+	}
+	if s := h.waitScan(); s.Text != "T000123" {
+		t.Errorf("scan after garbage %+v", s)
+	}
+}

@@ -1,6 +1,7 @@
 package devices
 
 import (
+	"sync"
 	"testing"
 	"time"
 
@@ -181,5 +182,33 @@ func TestWedgeDeadline(t *testing.T) {
 	w.Flush(d)
 	if diff := cmp.Diff([]Key{{Rune: 'a'}}, released); diff != "" {
 		t.Errorf("released (-want +got):\n%s", diff)
+	}
+}
+
+func TestWedgeConcurrentFlush(t *testing.T) {
+	// The UI's timer may call Flush on another goroutine while keys arrive.
+	var mu sync.Mutex
+	var scans []string
+	w := NewWedge(WedgeConfig{OnScan: func(s Scan) { mu.Lock(); scans = append(scans, s.Text); mu.Unlock() }})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 0; i < 1000; i++ {
+			w.Flush(t0) // never after the keys below: releases nothing
+		}
+	}()
+	now := t0
+	for i := 0; i < 50; i++ {
+		for _, r := range "T000123" {
+			now = now.Add(2 * time.Millisecond)
+			w.FeedRune(r, now)
+		}
+		now = now.Add(2 * time.Millisecond)
+		w.FeedKey("Return", now)
+		now = now.Add(time.Second)
+	}
+	<-done
+	if len(scans) != 50 {
+		t.Errorf("%d scans, want 50", len(scans))
 	}
 }
