@@ -19,7 +19,8 @@ FUZZTIME ?= 20s
 TEST_ENV := GOENV=$(shell $(GO) env GOENV) GOCACHE=$(shell $(GO) env GOCACHE) \
 	XDG_CONFIG_HOME=$(CURDIR)/.cache/xdg-config XDG_CACHE_HOME=$(CURDIR)/.cache/xdg-cache LANG=en_US.UTF-8
 
-# Packages the race detector skips: GL through cgo makes it slow there.
+# Packages the race detector skips: the UI and commands (cmd/, generators in
+# gen/), where GL through cgo or long pixel loops make it very slow.
 NO_RACE := '/(ui|cmd)(/|$$)'
 
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
