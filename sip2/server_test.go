@@ -63,7 +63,7 @@ func testAccounts() *AccountTable {
 
 // startServer runs a Server on 127.0.0.1 with a fresh fake backend until
 // the test ends; configure may change it before it starts.
-func startServer(t *testing.T, configure func(*Server)) *testServer {
+func startServer(t testing.TB, configure func(*Server)) *testServer {
 	t.Helper()
 	ts := &testServer{backend: newFakeBackend(), log: &syncBuffer{}}
 	ts.srv = &Server{
