@@ -21,7 +21,7 @@ TEST_ENV := GOENV=$(shell $(GO) env GOENV) GOCACHE=$(shell $(GO) env GOCACHE) \
 
 # Packages the race detector skips: the UI and commands (cmd/, generators in
 # gen/), where GL through cgo or long pixel loops make it very slow.
-NO_RACE := '/(ui|cmd)(/|$$)'
+NO_RACE := '/(ui|cmd|gen)(/|$$)'
 
 FYNE_TOOL := fyne.io/tools/cmd/fyne@v1.7.4
 FYNE      := $(CURDIR)/.cache/bin/fyne
