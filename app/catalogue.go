@@ -26,10 +26,17 @@ type TitleInput struct {
 	// SourceMARC keeps the imported record for round trips.
 	SourceMARC   []byte
 	SourceFormat string
+	// SourceID is the imported record's control number.
+	SourceID string
 }
 
 func (in TitleInput) check() (*Title, error) {
 	t := &Title{SourceMARC: in.SourceMARC, SourceFormat: in.SourceFormat}
+	if sid, err := checkText("source_id", in.SourceID, false, 100); err != nil {
+		return nil, err
+	} else {
+		t.SourceID = sid
+	}
 	var err error
 	if t.Title, err = checkText("title", in.Title, true, maxShortField*2); err != nil {
 		return nil, err
@@ -196,7 +203,7 @@ func (l *Library) UpdateTitle(actor Actor, id string, in TitleInput) (*Title, er
 		upd := *checked
 		upd.Meta = old.Meta
 		if upd.SourceMARC == nil {
-			upd.SourceMARC, upd.SourceFormat = old.SourceMARC, old.SourceFormat
+			upd.SourceMARC, upd.SourceFormat, upd.SourceID = old.SourceMARC, old.SourceFormat, old.SourceID
 		}
 		return l.updateRecord(tx, actor, old, &upd)
 	})

@@ -99,6 +99,9 @@ type Title struct {
 	Summary      string   `json:"summary,omitempty"`
 	SourceMARC   []byte   `json:"marc,omitempty"`
 	SourceFormat string   `json:"marc_format,omitempty"`
+	// SourceID is the control number (MARC 001) of the imported record, so
+	// importing the same file again matches instead of doubling.
+	SourceID string `json:"source_id,omitempty"`
 }
 
 // Collection implements Record.
@@ -112,6 +115,9 @@ func (t *Title) Indexes() []IndexEntry {
 	var out []IndexEntry
 	for _, isbn := range t.ISBNs {
 		out = append(out, IndexEntry{Index: IdxTitleISBN, Key: isbn})
+	}
+	if t.SourceID != "" {
+		out = append(out, IndexEntry{Index: IdxTitleSource, Key: t.SourceID})
 	}
 	for _, tok := range TitleTokens(t) {
 		out = append(out, IndexEntry{Index: IdxTitleSearch, Key: tok})
@@ -579,6 +585,7 @@ const SortableTime = "2006-01-02T15:04:05.000000000Z"
 const (
 	IdxTitleISBN      = "title_isbn"
 	IdxTitleSearch    = "title_search"
+	IdxTitleSource    = "title_source"
 	IdxCopyBarcode    = "copy_barcode"
 	IdxCopyTitle      = "copy_title"
 	IdxReaderCard     = "reader_card"
@@ -604,7 +611,7 @@ const (
 
 // AllIndexes lists every index, so storage can create their buckets.
 var AllIndexes = []string{
-	IdxTitleISBN, IdxTitleSearch, IdxCopyBarcode, IdxCopyTitle, IdxReaderCard,
+	IdxTitleISBN, IdxTitleSearch, IdxTitleSource, IdxCopyBarcode, IdxCopyTitle, IdxReaderCard,
 	IdxReaderClass, IdxReaderSearch, IdxCardTypeCode, IdxRuleCell, IdxClosedDay,
 	IdxLoanOut, IdxLoanReader, IdxLoanOpenCopy, IdxLoanOpenReader, IdxLoanDue,
 	IdxHoldReader, IdxHoldQueue, IdxHoldStatus, IdxFineReader, IdxFineOpen,

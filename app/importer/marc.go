@@ -1,0 +1,288 @@
+package importer
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/cockroachdb/errors"
+
+	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/marc"
+)
+
+// MARCSyntax says how a MARC file is written.
+type MARCSyntax int
+
+// MARC file syntaxes.
+const (
+	// SyntaxAuto looks at the first bytes: '<' means MARCXML.
+	SyntaxAuto MARCSyntax = iota
+	SyntaxISO2709
+	SyntaxMARCXML
+)
+
+// MARCOptions configure a MARC import.
+type MARCOptions struct {
+	Syntax  MARCSyntax
+	Mapping marc.Mapping
+	// Encoding overrides the character set detection of ISO 2709 files.
+	Encoding marc.Encoding
+	// OnDuplicate: titles already in the library (same ISBN or barcode).
+	OnDuplicate app.OnDuplicate
+	// ItemType for copies whose holdings field names none.
+	ItemType app.ItemType
+	// Progress hears how many records were handled, after each batch.
+	Progress func(records int)
+	// BatchSize is how many records share one transaction (default 500).
+	BatchSize int
+}
+
+// Damaged is one record that could not be read, and why.
+type Damaged struct {
+	Record int
+	Reason string
+	Detail string
+}
+
+// Report is the outcome (or, for a preview, the expected outcome) of an
+// import.
+type Report struct {
+	Records int
+	Good    int
+	Damaged []Damaged
+	// Warnings counts records read with tolerated damage.
+	Warnings      int
+	NewTitles     int
+	Matched       int
+	Updated       int
+	CopiesAdded   int
+	CopiesSkipped int
+	// Refused lists items the rules refused (bad ISBN, a barcode used by
+	// another title …), by source.
+	Refused   []Refused
+	Cancelled bool
+}
+
+// Refused is one record or line refused, with the refusal.
+type Refused struct {
+	Source string
+	Err    error
+}
+
+// batchSize is how many records share one transaction.
+const batchSize = 500
+
+func recordReader(r io.Reader, opts MARCOptions) (marc.RecordReader, error) {
+	br := bufferedPeek(r)
+	syntax := opts.Syntax
+	if syntax == SyntaxAuto {
+		head, _ := br.Peek(512)
+		if bytes.HasPrefix(bytes.TrimLeft(bytes.TrimPrefix(head, []byte("\xef\xbb\xbf")), " \t\r\n"), []byte("<")) {
+			syntax = SyntaxMARCXML
+		} else {
+			syntax = SyntaxISO2709
+		}
+	}
+	if syntax == SyntaxMARCXML {
+		return marc.NewXMLReader(br), nil
+	}
+	return marc.NewReader(br, marc.Options{Encoding: opts.Encoding}), nil
+}
+
+// ItemFromRecord maps a MARC record to what the library imports, keeping the
+// record (as MARCXML-equivalent ISO 2709, UTF-8) for round trips.
+func ItemFromRecord(rec *marc.Record, opts MARCOptions) (app.ImportItem, error) {
+	b := marc.ToBib(rec, opts.Mapping)
+	var src bytes.Buffer
+	w := marc.NewWriter(&src)
+	if err := w.Write(rec); err == nil {
+		w.Flush()
+	}
+	format := marc.DetectFormat(rec)
+	if opts.Mapping.Format != marc.FormatAuto {
+		format = opts.Mapping.Format
+	}
+	in := app.TitleInput{
+		Title: b.Title, Subtitle: b.Subtitle, Authors: b.Authors, Publisher: b.Publisher, Place: b.Place,
+		Year: b.Year, Language: b.Language, Subjects: b.Subjects, CLC: b.CLC, Dewey: b.Dewey,
+		CallNumber: b.CallNumber, Series: b.Series, Summary: b.Summary,
+		SourceMARC: src.Bytes(), SourceFormat: format.String(),
+		SourceID: strings.TrimSpace(rec.Control("001")),
+	}
+	if in.Title == "" && b.Romanized.Title != "" {
+		in.Title = b.Romanized.Title
+	}
+	if in.SourceID == "" {
+		// No control number: a fingerprint of what identifies the record
+		// still lets a second import of the same file match.
+		sum := sha256.Sum256([]byte(strings.Join([]string{in.Title, in.Subtitle, strings.Join(in.Authors, ";"),
+			in.Publisher, in.Year, strings.Join(b.ISBNs, ";")}, "\x00")))
+		in.SourceID = "fp:" + hex.EncodeToString(sum[:12])
+	}
+	// Only valid ISBNs are kept; a cancelled or mistyped one must not stop
+	// the title coming in.
+	for _, raw := range b.ISBNs {
+		if isbn, ok := app.NormalizeISBN(raw); ok {
+			in.ISBNs = append(in.ISBNs, isbn)
+		}
+	}
+	item := app.ImportItem{Title: in, Source: "record " + strconv.Itoa(rec.Number)}
+	for _, h := range b.Holdings {
+		if strings.TrimSpace(h.Barcode) == "" {
+			continue
+		}
+		it := app.ItemType(strings.ToLower(strings.TrimSpace(h.ItemType)))
+		if it == "" {
+			it = opts.ItemType
+		}
+		item.Copies = append(item.Copies, app.CopyInput{Barcode: h.Barcode, ItemType: it,
+			Location: h.Location, CallNumber: h.CallNumber, Price: parsePrice(h.Price)})
+	}
+	return item, nil
+}
+
+// parsePrice reads "CNY25.00", "25.00", "$24.95" as fen/cents.
+func parsePrice(s string) app.Money {
+	s = strings.TrimSpace(s)
+	start := strings.IndexAny(s, "0123456789")
+	if start < 0 {
+		return 0
+	}
+	end := start
+	for end < len(s) && (s[end] >= '0' && s[end] <= '9' || s[end] == '.') {
+		end++
+	}
+	f, err := strconv.ParseFloat(s[start:end], 64)
+	if err != nil || f < 0 || f > 1e7 {
+		return 0
+	}
+	return app.Money(f*100 + 0.5)
+}
+
+// ImportMARC reads a MARC file into lib. With dryRun it only counts: what
+// is good, what is damaged (by record number and reason), what would be new
+// and what matches titles the library has. Records go in batches of 500 in
+// one transaction each; cancelling ctx stops between batches, so no record
+// is ever half-imported.
+func ImportMARC(ctx context.Context, lib *app.Library, actor app.Actor, r io.Reader, opts MARCOptions, dryRun bool) (*Report, error) {
+	if err := checkActor(actor); err != nil {
+		return nil, err
+	}
+	if opts.ItemType == "" {
+		opts.ItemType = app.ItemBook
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = batchSize
+	}
+	rr, err := recordReader(r, opts)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{}
+	var batch []app.ImportItem
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		var outs []app.ImportOutcome
+		if dryRun {
+			outs, err = previewTitles(lib, batch)
+		} else {
+			outs, err = lib.ImportTitles(actor, batch, opts.OnDuplicate)
+		}
+		if err != nil {
+			return err
+		}
+		tally(rep, outs)
+		batch = batch[:0]
+		return nil
+	}
+	for {
+		if ctx.Err() != nil {
+			rep.Cancelled = true
+			return rep, nil
+		}
+		rec, err := rr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if d, ok := marc.AsDamage(err); ok {
+				rep.Records++
+				rep.Damaged = append(rep.Damaged, Damaged{Record: d.Record, Reason: d.Reason.String(), Detail: d.Detail})
+				continue
+			}
+			return rep, errors.Wrap(err, "reading the MARC file")
+		}
+		rep.Records++
+		if len(rec.Warnings) > 0 {
+			rep.Warnings++
+		}
+		item, err := ItemFromRecord(rec, opts)
+		if err != nil {
+			return rep, err
+		}
+		if strings.TrimSpace(item.Title.Title) == "" {
+			rep.Damaged = append(rep.Damaged, Damaged{Record: rec.Number, Reason: "no_title"})
+			continue
+		}
+		rep.Good++
+		batch = append(batch, item)
+		if len(batch) == opts.BatchSize {
+			if err := flush(); err != nil {
+				return rep, err
+			}
+			if opts.Progress != nil {
+				opts.Progress(rep.Records)
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return rep, err
+	}
+	if opts.Progress != nil {
+		opts.Progress(rep.Records)
+	}
+	return rep, nil
+}
+
+func tally(rep *Report, outs []app.ImportOutcome) {
+	for _, o := range outs {
+		if o.Err != nil {
+			rep.Refused = append(rep.Refused, Refused{Source: o.Source, Err: o.Err})
+			continue
+		}
+		switch {
+		case o.Created:
+			rep.NewTitles++
+		case o.Updated:
+			rep.Updated++
+			rep.Matched++
+		case o.Matched:
+			rep.Matched++
+		}
+		rep.CopiesAdded += o.CopiesAdded
+		rep.CopiesSkipped += o.CopiesSkipped
+		for _, e := range o.CopyErrs {
+			rep.Refused = append(rep.Refused, Refused{Source: o.Source, Err: e})
+		}
+	}
+}
+
+// previewTitles works out what ImportTitles would do without writing: it
+// runs the import in a transaction that is always rolled back.
+func previewTitles(lib *app.Library, items []app.ImportItem) ([]app.ImportOutcome, error) {
+	return lib.PreviewImportTitles(items)
+}
+
+func checkActor(a app.Actor) error {
+	if !a.Can(app.PermImport) {
+		return app.Refuse(app.ReasonPermissionDenied, "permission", string(app.PermImport), "role", string(a.Role))
+	}
+	return nil
+}

@@ -1,0 +1,164 @@
+package importer_test
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/importer"
+)
+
+const classList2026 = "\ufeff学号,姓名,班级,年级,家长电话\n" +
+	"S001,王小明,三年级1班,三年级,13800000001\n" +
+	"S002,李华,三年级1班,三年级,13800000002\n" +
+	"S003,张伟,六年级2班,六年级,\n"
+
+const classList2027 = "学号,姓名,班级,年级,家长电话\n" +
+	"S001,王小明,四年级1班,四年级,13800000001\n" +
+	"S002,李华,四年级1班,四年级,13900000002\n" +
+	"S004,陈一诺,一年级3班,一年级,13800000004\n"
+
+func readerTable(t *testing.T, csv string) (*importer.Table, importer.Mapping) {
+	t.Helper()
+	tab, err := importer.ReadTable(strings.NewReader(csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := importer.GuessMapping(tab.Header, importer.ReaderFields)
+	for _, f := range []string{"card", "name", "class", "grade", "phone"} {
+		if _, ok := m[f]; !ok {
+			t.Fatalf("column for %s not recognised in %v", f, tab.Header)
+		}
+	}
+	return tab, m
+}
+
+// TestClassListUpsert: a new school year's list updates the pupils it knows
+// and registers new ones, never doubling anyone.
+func TestClassListUpsert(t *testing.T) {
+	lib := newLib(t)
+	ctx := context.Background()
+	tab, m := readerTable(t, classList2026)
+	rep, err := importer.ImportReaderTable(ctx, lib, admin, tab, m, "STU", false)
+	if err != nil || rep.Created != 3 || len(rep.Refused) != 0 {
+		t.Fatalf("first list: %+v %v", rep, err)
+	}
+	tab, m = readerTable(t, classList2027)
+	preview, err := importer.ImportReaderTable(ctx, lib, admin, tab, m, "STU", true)
+	if err != nil || preview.Created != 1 || preview.Updated != 2 {
+		t.Fatalf("preview: %+v %v", preview, err)
+	}
+	if r, _ := lib.ReaderByCard("S001"); r.Class != "三年级1班" {
+		t.Fatal("the preview changed a reader")
+	}
+	rep, err = importer.ImportReaderTable(ctx, lib, admin, tab, m, "STU", false)
+	if err != nil || rep.Created != 1 || rep.Updated != 2 {
+		t.Fatalf("second list: %+v %v", rep, err)
+	}
+	r, _ := lib.ReaderByCard("S002")
+	if r.Class != "四年级1班" || r.Phone != "13900000002" || r.Name != "李华" {
+		t.Errorf("S002 after the new list: %+v", r)
+	}
+	if n := count(t, lib, app.CollReaders); n != 4 {
+		t.Errorf("%d readers, want 4", n)
+	}
+	// The same list again changes nothing.
+	rep, _ = importer.ImportReaderTable(ctx, lib, admin, tab, m, "STU", false)
+	if rep.Unchanged != 3 {
+		t.Errorf("third run: %+v", rep)
+	}
+}
+
+func TestReadTableEncodings(t *testing.T) {
+	gbk, err := simplifiedchinese.GB18030.NewEncoder().String("学号;姓名;班级\nS9;王喆;二班\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tab, err := importer.ReadTable(strings.NewReader(gbk))
+	if err != nil || len(tab.Rows) != 1 || tab.Rows[0][1] != "王喆" {
+		t.Fatalf("GB18030 with semicolons: %+v %v", tab, err)
+	}
+	// XLSX written and read back.
+	f := excelize.NewFile()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"书名", "作者", "ISBN", "条码", "馆藏地"})
+	f.SetSheetRow("Sheet1", "A2", &[]any{"西游记", "吴承恩", "978-7-02-000220-7", "T1", "主馆"})
+	f.SetSheetRow("Sheet1", "A3", &[]any{"西游记", "吴承恩", "9787020002207", "T2", "主馆"})
+	f.SetSheetRow("Sheet1", "A4", &[]any{"Bad ISBN book", "X", "123", "T3", ""})
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	tab, err = importer.ReadTable(&buf)
+	if err != nil || len(tab.Rows) != 3 {
+		t.Fatalf("xlsx: %+v %v", tab, err)
+	}
+	m := importer.GuessMapping(tab.Header, importer.TitleFields)
+	lib := newLib(t)
+	rep, err := importer.ImportTitleTable(context.Background(), lib, admin, tab, m, app.DuplicateSkip, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.NewTitles != 1 || rep.CopiesAdded != 2 || len(rep.Refused) != 1 || app.ReasonOf(rep.Refused[0].Err) != app.ReasonInvalidISBN {
+		t.Fatalf("catalogue sheet: %+v", rep)
+	}
+}
+
+func TestYearEnd(t *testing.T) {
+	lib := newLib(t)
+	tab, m := readerTable(t, classList2026)
+	if _, err := importer.ImportReaderTable(context.Background(), lib, admin, tab, m, "STU", false); err != nil {
+		t.Fatal(err)
+	}
+	ti, _ := lib.AddTitle(admin, app.TitleInput{Title: "Book"})
+	lib.AddCopy(admin, ti.ID, app.CopyInput{Barcode: "B1"})
+	// 李华 graduates? No: 张伟 is in 六年级 and still has a book.
+	if _, err := lib.CheckOut(admin, "S003", "B1", app.CheckOutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := lib.PreviewPromotion(app.DefaultGrades)
+	if err != nil || len(plan) != 3 {
+		t.Fatalf("plan: %+v %v", plan, err)
+	}
+	if r, _ := lib.ReaderByCard("S001"); r.Class != "三年级1班" {
+		t.Fatal("preview changed something")
+	}
+	if _, err := lib.Promote(admin, app.DefaultGrades); err != nil {
+		t.Fatal(err)
+	}
+	r1, _ := lib.ReaderByCard("S001")
+	r3, _ := lib.ReaderByCard("S003")
+	if r1.Class != "四年级1班" || r1.Grade != "四年级" {
+		t.Errorf("promoted: %+v", r1)
+	}
+	if r3.Status == app.ReaderArchived || !r3.Expired(lib.Today()) {
+		t.Errorf("a graduate with a book must be expired, not archived: %+v", r3)
+	}
+	if _, err := lib.ArchiveReader(admin, r3.ID); app.ReasonOf(err) != app.ReasonHasLoans {
+		t.Errorf("archived a reader with a loan: %v", err)
+	}
+	lib.CheckIn(admin, "B1")
+	if r, err := lib.ArchiveReader(admin, r3.ID); err != nil || r.Status != app.ReaderArchived {
+		t.Errorf("archive after return: %v", err)
+	}
+}
+
+func FuzzReadTable(f *testing.F) {
+	f.Add([]byte(classList2026))
+	f.Add([]byte("a;b\n\"x;y\";z\n"))
+	f.Add([]byte("PK\x03\x04garbage"))
+	f.Add([]byte{0xff, 0xfe, 0x00})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tab, err := importer.ReadTable(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		m := importer.GuessMapping(tab.Header, importer.ReaderFields)
+		importer.ReaderRows(tab, m, "STU")
+		importer.TitleRows(tab, importer.GuessMapping(tab.Header, importer.TitleFields))
+	})
+}
