@@ -20,7 +20,7 @@ import (
 // that message, and uses whatever the method filled into its result (a
 // title, a due date) so the screen can say which item it was. Any other
 // error is a fault: it is logged, the result is ignored, and the patron sees
-// Server.FaultMessage.
+// Server.Text.Fault.
 type Backend interface {
 	// Status reports the state of the library system for a 99 (SC status).
 	Status(ctx context.Context, req StatusRequest) (SystemStatus, error)
