@@ -61,8 +61,11 @@ func (w *BulkWriter) Put(r app.Record) error {
 	if err != nil {
 		return errors.Wrapf(err, "encoding %s %s", c, id)
 	}
+	if err := w.flushIfFull(bulkBatchSize); err != nil {
+		return err
+	}
 	w.recs = append(w.recs, bulkRecord{c: c, id: id, raw: raw, entries: r.Indexes()})
-	return w.flushIfFull()
+	return nil
 }
 
 // AppendEvent queues e. It follows Tx.AppendEvent's rules: a repeat is
@@ -74,12 +77,18 @@ func (w *BulkWriter) AppendEvent(e *app.Event) error {
 	if strings.IndexByte(e.Station, 0) >= 0 {
 		return errors.Newf("event %s: station ID contains a zero byte", e.ID)
 	}
+	// Events flush only at twice the batch size, so that the events that
+	// follow a Put land in the record's transaction.
+	if err := w.flushIfFull(2 * bulkBatchSize); err != nil {
+		return err
+	}
 	w.evs = append(w.evs, e)
-	return w.flushIfFull()
+	return nil
 }
 
-func (w *BulkWriter) flushIfFull() error {
-	if w.err != nil || len(w.recs)+len(w.evs) < bulkBatchSize {
+// flushIfFull writes the queue once it holds limit records and events.
+func (w *BulkWriter) flushIfFull(limit int) error {
+	if w.err != nil || len(w.recs)+len(w.evs) < limit {
 		return w.err
 	}
 	return w.flush()
@@ -87,11 +96,12 @@ func (w *BulkWriter) flushIfFull() error {
 
 // Bulk writes what fn hands to the BulkWriter in transactions of
 // BulkBatchSize records and events, each with its index entries and sorted
-// by key per bucket, without fsync until the end. A record and the event
-// that made it should be handed over together, so they land in the same
-// transaction. Nothing else may write meanwhile: Update waits. If Bulk fails,
-// the batches before the failure stay written (a crash may lose them); a
-// rerun with the same records and events completes the load.
+// by key per bucket, without fsync until the end. Put a record, then
+// append the events that made it: they land in the same transaction, as
+// they would through Update. Nothing else may write meanwhile: Update waits
+// (so fn must not call it). If Bulk fails, the batches before the failure
+// stay written (a crash may lose them); a rerun with the same records and
+// events completes the load.
 func (db *DB) Bulk(fn func(w *BulkWriter) error) (BulkStats, error) {
 	if db.opts.ReadOnly {
 		return BulkStats{}, refuse(app.ReasonReadOnly, errors.New("bulk load into a read-only database"), db.path)
