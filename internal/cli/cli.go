@@ -59,23 +59,22 @@ type ctx struct {
 func (c *ctx) printf(format string, a ...any) { fmt.Fprintf(c.env.Stdout, format, a...) }
 func (c *ctx) println(s string)               { fmt.Fprintln(c.env.Stdout, s) }
 
-var commands []command
-
-func init() {
-	commands = []command{
+// allCommands lists the commands in name order.
+func allCommands() []command {
+	cmds := append([]command{
 		{"demo", "cli.usage.demo", runDemo},
 		{"check", "cli.usage.check", runCheck},
 		{"backup", "cli.usage.backup", runBackup},
 		{"restore", "cli.usage.restore", runRestore},
 		{"batch", "cli.usage.batch", runBatch},
 		{"loans", "cli.usage.loans", runLoans},
-	}
-	commands = append(commands, extraCommands...)
-	sort.Slice(commands, func(i, j int) bool { return commands[i].name < commands[j].name })
+	}, extraCommands...)
+	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
+	return cmds
 }
 
 // extraCommands are added by the files that implement them (import, export,
-// sync, sip2 …).
+// sync, sip2 …) in their init functions.
 var extraCommands []command
 
 // Main runs the command line and returns the process exit code.
@@ -135,7 +134,7 @@ func Main(args []string, env Env) int {
 		c.usage(env.Stdout)
 		return 0
 	}
-	for _, cmd := range commands {
+	for _, cmd := range allCommands() {
 		if cmd.name == rest[0] {
 			if err := cmd.run(c, rest[1:]); err != nil {
 				fmt.Fprintln(env.Stderr, Explain(err))
@@ -158,7 +157,7 @@ func (c *ctx) usage(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "  circa\t%s\n", i18n.T("cli.usage.desk"))
 	fmt.Fprintf(tw, "  circa --kiosk\t%s\n", i18n.T("cli.usage.kiosk"))
-	for _, cmd := range commands {
+	for _, cmd := range allCommands() {
 		fmt.Fprintf(tw, "  circa %s\t%s\n", cmd.name, i18n.T(cmd.usage))
 	}
 	tw.Flush()

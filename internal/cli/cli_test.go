@@ -119,3 +119,39 @@ func TestCommandLine(t *testing.T) {
 		t.Fatalf("unknown command: %+v", r)
 	}
 }
+
+func TestImportCommands(t *testing.T) {
+	i18n.SetLang(i18n.English)
+	dir := t.TempDir()
+	data := filepath.Join(dir, "lib")
+	staff := map[string]string{"CIRCA_USER": "admin", "CIRCA_PASSWORD": "admin123"}
+	if r := circa(t, nil, "", "--data", data, "demo", "--readers", "5", "--days", "1"); r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	mrc := "../../../shared/data/marc21/marcperl__camel.usmarc"
+	if _, err := os.Stat(mrc); err != nil {
+		t.Skip("shared data is not here")
+	}
+	r := circa(t, staff, "", "--data", data, "import", "marc", mrc, "--dry-run")
+	if r.code != 0 || !strings.Contains(r.stdout, "Preview (nothing written): 10 records") {
+		t.Fatalf("dry run: %+v", r)
+	}
+	r = circa(t, staff, "", "--data", data, "import", "marc", mrc)
+	if r.code != 0 || !strings.Contains(r.stdout, "10 new titles") {
+		t.Fatalf("import: %+v", r)
+	}
+	r = circa(t, staff, "", "--data", data, "import", "marc", mrc)
+	if r.code != 0 || !strings.Contains(r.stdout, "0 new titles, 10 already here") {
+		t.Fatalf("second import: %+v", r)
+	}
+	list := filepath.Join(dir, "class.csv")
+	os.WriteFile(list, []byte("学号,姓名,班级\nX1,王喆,五年级1班\n"), 0o644)
+	r = circa(t, staff, "", "--data", data, "import", "csv-readers", list)
+	if r.code != 0 || !strings.Contains(r.stdout, "1 registered") {
+		t.Fatalf("class list: %+v", r)
+	}
+	r = circa(t, staff, "", "--data", data, "promote", "--dry-run")
+	if r.code != 0 || !strings.Contains(r.stdout, "六年级1班") {
+		t.Fatalf("promotion preview: %+v", r)
+	}
+}

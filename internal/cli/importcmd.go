@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"context"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+
+	"github.com/cockroachdb/errors"
+
+	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/importer"
+	"github.com/circa-library/circa/assets/i18n"
+	"github.com/circa-library/circa/storage"
+)
+
+func init() {
+	extraCommands = append(extraCommands,
+		command{"import", "cli.usage.import", runImport},
+		command{"promote", "cli.usage.promote", runPromote},
+	)
+}
+
+func runImport(c *ctx, args []string) error {
+	if len(args) == 0 {
+		return usageError("cli.import.need_kind")
+	}
+	kind := args[0]
+	fs := flags("import")
+	dry := fs.Bool("dry-run", false, "")
+	update := fs.Bool("update", false, "")
+	user := fs.String("user", "", "")
+	cardType := fs.String("card-type", "STU", "")
+	fs.BoolVar(&c.json, "json", false, "")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageError("cli.batch.need_file")
+	}
+	f, err := os.Open(fs.Arg(0))
+	if err != nil {
+		return errors.Wrapf(err, "opening %s", fs.Arg(0))
+	}
+	defer f.Close()
+	d, err := OpenData(c.dataDir, storage.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	actor, err := c.signIn(d.Library, *user)
+	if err != nil {
+		return err
+	}
+	// Ctrl-C stops between batches: nothing is half-imported.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	dup := app.DuplicateSkip
+	if *update {
+		dup = app.DuplicateUpdate
+	}
+	switch kind {
+	case "marc", "marcxml":
+		opts := importer.MARCOptions{OnDuplicate: dup, Syntax: importer.SyntaxISO2709}
+		if kind == "marcxml" {
+			opts.Syntax = importer.SyntaxMARCXML
+		}
+		rep, err := importer.ImportMARC(ctx, d.Library, actor, f, opts, *dry)
+		if rep != nil {
+			c.reportImport(rep, *dry)
+		}
+		return err
+	case "csv-titles", "csv-readers":
+		tab, err := importer.ReadTable(f)
+		if err != nil {
+			return err
+		}
+		if kind == "csv-titles" {
+			m := importer.GuessMapping(tab.Header, importer.TitleFields)
+			rep, err := importer.ImportTitleTable(ctx, d.Library, actor, tab, m, dup, *dry)
+			if rep != nil {
+				c.reportImport(rep, *dry)
+			}
+			return err
+		}
+		m := importer.GuessMapping(tab.Header, importer.ReaderFields)
+		rep, err := importer.ImportReaderTable(ctx, d.Library, actor, tab, m, *cardType, *dry)
+		if rep != nil {
+			if c.json {
+				return c.writeJSON(rep)
+			}
+			key := "cli.import.readers_done"
+			if *dry {
+				key = "cli.import.readers_preview"
+			}
+			c.println(i18n.T(key, "rows", strconv.Itoa(rep.Rows), "created", strconv.Itoa(rep.Created),
+				"updated", strconv.Itoa(rep.Updated), "unchanged", strconv.Itoa(rep.Unchanged), "refused", strconv.Itoa(len(rep.Refused))))
+			c.printRefused(rep.Refused)
+		}
+		return err
+	}
+	return usageError("cli.import.need_kind")
+}
+
+func (c *ctx) reportImport(rep *importer.Report, dry bool) {
+	if c.json {
+		c.writeJSON(rep)
+		return
+	}
+	key := "cli.import.done"
+	if dry {
+		key = "cli.import.preview"
+	}
+	c.println(i18n.T(key, "records", strconv.Itoa(rep.Records), "good", strconv.Itoa(rep.Good),
+		"damaged", strconv.Itoa(len(rep.Damaged)), "new", strconv.Itoa(rep.NewTitles), "matched", strconv.Itoa(rep.Matched),
+		"copies", strconv.Itoa(rep.CopiesAdded)))
+	for _, d := range rep.Damaged {
+		c.println("  " + i18n.T("cli.import.damaged", "record", strconv.Itoa(d.Record), "reason", d.Reason))
+	}
+	c.printRefused(rep.Refused)
+	if rep.Cancelled {
+		c.println(i18n.T("cli.import.cancelled"))
+	}
+}
+
+func (c *ctx) printRefused(refused []importer.Refused) {
+	for _, r := range refused {
+		c.println("  " + r.Source + ": " + Explain(r.Err))
+	}
+}
+
+func runPromote(c *ctx, args []string) error {
+	fs := flags("promote")
+	dry := fs.Bool("dry-run", false, "")
+	user := fs.String("user", "", "")
+	grades := fs.String("grades", strings.Join(app.DefaultGrades, ","), "")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	d, err := OpenData(c.dataDir, storage.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	actor, err := c.signIn(d.Library, *user)
+	if err != nil {
+		return err
+	}
+	g := app.Grades(strings.Split(*grades, ","))
+	var plan []app.PromotionLine
+	if *dry {
+		plan, err = d.Library.PreviewPromotion(g)
+	} else {
+		plan, err = d.Library.Promote(actor, g)
+	}
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, l := range plan {
+		to := l.ToClass
+		if l.Graduates {
+			to = i18n.T("cli.promote.graduates")
+			if l.Keeps != "" {
+				to += " (" + i18n.T("refusal."+string(l.Keeps)) + ")"
+			}
+		}
+		rows = append(rows, []string{l.Reader.Card, l.Reader.Name, l.FromClass, to})
+	}
+	c.table([]string{i18n.T("cli.batch.barcode"), i18n.T("cli.promote.name"), i18n.T("cli.promote.from"), i18n.T("cli.promote.to")}, rows)
+	return nil
+}
