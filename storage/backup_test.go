@@ -47,7 +47,7 @@ func TestBackupVerifyRestore(t *testing.T) {
 	if err != nil {
 		t.Fatalf("VerifyBackup: %+v", err)
 	}
-	if sum.Records[app.CollCopies] != 120 || sum.Events != 1 || sum.Schema != 1 {
+	if sum.Records[app.CollCopies] != 120 || sum.Events != 1 || sum.Schema != storage.SchemaVersionForTest {
 		t.Errorf("summary = %+v, want 120 copies and 1 event", sum)
 	}
 

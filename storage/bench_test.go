@@ -93,7 +93,8 @@ func scaleLibrary(b *testing.B, copies int) string {
 	}
 	dir := filepath.Join(os.TempDir(), "circa-bench")
 	path := filepath.Join(dir, fmt.Sprintf("scale-%d-v1.db", copies))
-	if db, err := storage.Open(path, storage.Options{ReadOnly: true}); err == nil {
+	// A read-write open migrates a file an older build of this made.
+	if db, err := storage.Open(path, storage.Options{}); err == nil {
 		var n int
 		_ = db.View(func(tx app.Tx) (err error) { n, err = tx.Count(app.CollCopies); return err })
 		_ = db.Close()

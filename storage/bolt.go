@@ -264,10 +264,17 @@ func (db *DB) Check() (err error) {
 }
 
 // checkIndexes verifies, in the caller's transaction, that every index
-// entry a record claims is in its index.
+// entry a record claims is in its index and that the record counts agree.
 func checkIndexes(btx *bbolt.Tx) []error {
 	var problems []error
 	for _, c := range app.AllCollections {
+		var have int
+		if rb := btx.Bucket(recordBucket(c)); rb != nil {
+			have = rb.Stats().KeyN
+		}
+		if n, err := recordCount(btx, c); err != nil || n != uint64(have) {
+			problems = append(problems, fmt.Errorf("%s: %d records, counted %d (%v)", c, have, n, err))
+		}
 		eb := btx.Bucket(entriesBucket(c))
 		if eb == nil {
 			continue

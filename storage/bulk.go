@@ -180,6 +180,7 @@ func (w *BulkWriter) planRecords(btx *bbolt.Tx, puts, dels batch, stats *BulkSta
 		last[string(r.c)+"\x00"+r.id] = i
 	}
 	claimed := map[string]string{} // index \x00 key → record, within this batch
+	added := map[app.Collection]int{}
 	for i, r := range w.recs {
 		if last[string(r.c)+"\x00"+r.id] != i {
 			continue
@@ -226,9 +227,17 @@ func (w *BulkWriter) planRecords(btx *bbolt.Tx, puts, dels batch, stats *BulkSta
 				stats.IndexEntries++
 			}
 		}
+		if rb := btx.Bucket(recordBucket(r.c)); rb == nil || rb.Get(idb) == nil {
+			added[r.c]++
+		}
 		puts.put(recordBucket(r.c), idb, r.raw)
 		puts.put(entriesBucket(r.c), idb, encodeEntries(r.entries))
 		stats.Records++
+	}
+	for c, n := range added {
+		if err := addRecordCount(btx, c, n); err != nil {
+			return err
+		}
 	}
 	return nil
 }

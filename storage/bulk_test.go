@@ -129,6 +129,13 @@ func storeDump(t *testing.T, s app.Store) map[string][]string {
 			return err
 		}
 		out["hash"] = []string{h}
+		for _, c := range app.AllCollections {
+			n, err := tx.Count(c)
+			if err != nil {
+				return err
+			}
+			out["counts"] = append(out["counts"], fmt.Sprint(c, n))
+		}
 		for _, ix := range app.AllIndexes {
 			err := tx.Scan(ix, "", "", func(k, id string) error {
 				out[ix] = append(out[ix], k+" → "+id)

@@ -13,3 +13,6 @@ func SetBulkBatchSizeForTest(t interface{ Cleanup(func()) }, n int) {
 	bulkBatchSize = n
 	t.Cleanup(func() { bulkBatchSize = old })
 }
+
+// SchemaVersionForTest is the layout this program writes.
+const SchemaVersionForTest = schemaVersion

@@ -396,3 +396,51 @@ func TestFullDisk(t *testing.T) {
 		return nil
 	})
 }
+
+func TestMigrateFromSchema1(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "circa.db")
+	db, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill(t, db, 40)
+	want := stateHash(t, db)
+	_ = db.Close()
+
+	// Make the file what schema 1 wrote: no record counts.
+	bdb, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bdb.Update(func(tx *bbolt.Tx) error {
+		if err := tx.DeleteBucket([]byte("counts")); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Put([]byte("\x00schema"), binary.BigEndian.AppendUint64(nil, 1))
+	})
+	_ = bdb.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = storage.Open(path, storage.Options{ReadOnly: true})
+	wantReason(t, err, app.ReasonReadOnly)
+
+	db, err = storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatalf("migrating: %+v", err)
+	}
+	defer db.Close()
+	if stateHash(t, db) != want {
+		t.Error("migration changed the records")
+	}
+	_ = db.View(func(tx app.Tx) error {
+		if n, _ := tx.Count(app.CollCopies); n != 40 {
+			t.Errorf("Count after migration = %d, want 40", n)
+		}
+		return nil
+	})
+	if err := db.Check(); err != nil {
+		t.Errorf("Check after migration: %+v", err)
+	}
+}

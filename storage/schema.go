@@ -19,7 +19,7 @@ import (
 
 // schemaVersion is the layout this program writes. A file with a higher
 // version was written by a newer Circa and is refused, not guessed at.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // appMagic marks a bbolt file as Circa's, so that another program's bbolt
 // file is refused instead of being filled with our buckets.
@@ -39,6 +39,11 @@ var (
 	// bucketVector holds, per station, the highest seq stored in
 	// bucketEvents. Key: station ID bytes. Value: seq, 8-byte big endian.
 	bucketVector = []byte("vector")
+
+	// bucketCounts holds the number of records of each collection, so Count
+	// need not walk a bucket. Key: collection name. Value: count, 8-byte big
+	// endian. Since schema 2.
+	bucketCounts = []byte("counts")
 )
 
 // Keys storage owns in bucketMeta.
@@ -191,4 +196,47 @@ var migrations = []migration{
 		}
 		return tx.Bucket(bucketMeta).Put(metaMagic, []byte(appMagic))
 	}},
+	{2, "count records", func(tx *bbolt.Tx) error {
+		counts, err := tx.CreateBucketIfNotExists(bucketCounts)
+		if err != nil {
+			return errors.Wrap(err, "creating the counts bucket")
+		}
+		for _, c := range app.AllCollections {
+			if b := tx.Bucket(recordBucket(c)); b != nil {
+				if err := counts.Put([]byte(c), u64(uint64(b.Stats().KeyN))); err != nil {
+					return errors.Wrapf(err, "counting %s", c)
+				}
+			}
+		}
+		return nil
+	}},
+}
+
+// recordCount returns the stored number of records of c, in the caller's
+// transaction btx.
+func recordCount(btx *bbolt.Tx, c app.Collection) (uint64, error) {
+	b := btx.Bucket(bucketCounts)
+	if b == nil {
+		return 0, nil
+	}
+	v := b.Get([]byte(c))
+	if v == nil {
+		return 0, nil
+	}
+	n, err := readU64(v)
+	return n, errors.Wrapf(err, "record count of %s", c)
+}
+
+// addRecordCount moves the stored number of records of c by delta, in the
+// caller's read-write transaction btx.
+func addRecordCount(btx *bbolt.Tx, c app.Collection, delta int) error {
+	n, err := recordCount(btx, c)
+	if err != nil {
+		return err
+	}
+	b, err := btx.CreateBucketIfNotExists(bucketCounts)
+	if err != nil {
+		return errors.Wrap(err, "creating the counts bucket")
+	}
+	return errors.Wrapf(b.Put([]byte(c), u64(uint64(int64(n)+int64(delta)))), "counting %s", c)
 }

@@ -84,6 +84,11 @@ func (t *tx) Put(r app.Record) error {
 		return err
 	}
 	idb := []byte(id)
+	if rb.Get(idb) == nil {
+		if err := addRecordCount(t.btx, c, 1); err != nil {
+			return err
+		}
+	}
 	enc := encodeEntries(entries)
 	oldEnc := eb.Get(idb)
 	if oldEnc == nil || !bytes.Equal(oldEnc, enc) {
@@ -165,6 +170,9 @@ func (t *tx) Delete(c app.Collection, id string) error {
 		if err := eb.Delete(idb); err != nil {
 			return errors.Wrapf(err, "removing index entries of %s %s", c, id)
 		}
+	}
+	if err := addRecordCount(t.btx, c, -1); err != nil {
+		return err
 	}
 	return errors.Wrapf(rb.Delete(idb), "removing %s %s", c, id)
 }
@@ -259,11 +267,8 @@ func (t *tx) ForEach(c app.Collection, fn func(id string, raw []byte) error) err
 }
 
 func (t *tx) Count(c app.Collection) (int, error) {
-	b := t.btx.Bucket(recordBucket(c))
-	if b == nil {
-		return 0, nil
-	}
-	return b.Stats().KeyN, nil
+	n, err := recordCount(t.btx, c)
+	return int(n), err
 }
 
 func (t *tx) Meta(key string) ([]byte, error) {
