@@ -191,3 +191,30 @@ func TestReadGBKCNMARC(t *testing.T) {
 		}
 	}
 }
+
+// TestReadISO5426UNIMARC reads UNIMARC records in ISO 5426, declared in
+// 100 $a/26-29 or not.
+func TestReadISO5426UNIMARC(t *testing.T) {
+	for _, sets := range []string{"0103", "    "} {
+		rec := &Record{Leader: "00000nam0 2200000   450 ", Fields: []Field{
+			{Tag: "001", Value: "1"},
+			{Tag: "100", Ind1: ' ', Ind2: ' ', Subfields: []Subfield{{"a", "19990101d1998    m  y0frey" + sets + "    ba"}}},
+			{Tag: "200", Ind1: '1', Ind2: ' ', Subfields: []Subfield{{"a", "\x88Les \x89mis\xc2erables"}, {"f", "Victor Hugo"}}},
+			{Tag: "210", Ind1: ' ', Ind2: ' ', Subfields: []Subfield{{"a", "Paris"}, {"c", "Gallimard"}, {"d", "1998"}}},
+			{Tag: "700", Ind1: ' ', Ind2: '1', Subfields: []Subfield{{"a", "Hugo"}, {"b", "Victor"}}},
+		}}
+		raw, err := AppendISO2709(nil, rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw[leaderCharset] = ' '
+		recs, damages := readAll(t, NewReader(bytes.NewReader(raw), Options{}))
+		if len(recs) != 1 || len(damages) > 0 || len(recs[0].Warnings) > 0 {
+			t.Fatalf("sets %q: records %d, damages %v", sets, len(recs), damages)
+		}
+		b := ToBib(recs[0], Mapping{})
+		if b.Title != "Les misérables" || b.Authors[0] != "Hugo, Victor" {
+			t.Errorf("sets %q: Bib = %+v", sets, b)
+		}
+	}
+}

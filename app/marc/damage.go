@@ -63,6 +63,9 @@ const (
 	// ReasonMARC8: an unknown MARC-8 escape sequence or code point, which
 	// became U+FFFD.
 	ReasonMARC8
+	// ReasonISO5426: an unknown ISO 5426 escape sequence or code point,
+	// which became U+FFFD.
+	ReasonISO5426
 	// ReasonXML: the MARCXML is not well-formed; reading stops.
 	ReasonXML
 	// ReasonXMLStructure: an element or attribute MARCXML requires is
@@ -91,6 +94,7 @@ var reasonNames = [reasonCount]string{
 	ReasonMisflaggedUTF8:   "misflagged-utf8",
 	ReasonInvalidGB18030:   "invalid-gb18030",
 	ReasonMARC8:            "marc8",
+	ReasonISO5426:          "iso5426",
 	ReasonXML:              "xml",
 	ReasonXMLStructure:     "xml-structure",
 }

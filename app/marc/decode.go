@@ -95,7 +95,7 @@ func decodeRecord(chunk []byte, terminated bool, enc Encoding) (*Record, *Damage
 	}
 	rec.Leader = repairLeader(leader, rec)
 
-	dec := chooseDecoder(chunk[base:dataEnd], rec, entries, enc)
+	dec := chooseDecoder(chunk, base, dataEnd, rec, entries, enc)
 	rec.Fields = make([]Field, 0, len(entries))
 	// One backing array for every subfield of the record.
 	subs := make([]Subfield, 0, bytes.Count(chunk[base:dataEnd], delimiter)+len(entries))
@@ -295,13 +295,15 @@ type fieldDecoder struct {
 	utf8          bool
 	marc8         bool
 	gb18030       bool
+	iso5426       bool
 	invalid       bool
 	invalidReason Reason
 }
 
 // chooseDecoder picks the encoding of one record from leader/09, the format
 // and the bytes themselves.
-func chooseDecoder(data []byte, rec *Record, entries []dirEntry, enc Encoding) *fieldDecoder {
+func chooseDecoder(chunk []byte, base, dataEnd int, rec *Record, entries []dirEntry, enc Encoding) *fieldDecoder {
+	data := chunk[base:dataEnd]
 	valid := utf8.Valid(data)
 	high := false
 	for _, c := range data {
@@ -319,6 +321,8 @@ func chooseDecoder(data []byte, rec *Record, entries []dirEntry, enc Encoding) *
 		d.marc8 = true
 	case EncodingGB18030:
 		d.gb18030 = true
+	case EncodingISO5426:
+		d.iso5426 = true
 	default:
 		switch {
 		case rec.Leader[leaderCharset] == 'a':
@@ -327,8 +331,16 @@ func chooseDecoder(data []byte, rec *Record, entries []dirEntry, enc Encoding) *
 			// UNIMARC leader/09 is undefined; UTF-8 is what current
 			// exports (and field 100 code "50") use, GB 18030/GBK what
 			// many Chinese CNMARC exports use.
-			d.utf8 = valid || !isGB18030(data)
-			d.gb18030 = !d.utf8
+			switch declared := unimarcCharset(chunk, entries); {
+			case valid || declared == "utf8":
+				d.utf8 = true
+			case declared == "iso5426":
+				d.iso5426 = true
+			case isGB18030(data):
+				d.gb18030 = true
+			default:
+				d.iso5426 = true
+			}
 		case !high && !hasEsc:
 			d.utf8 = true // plain ASCII reads the same either way
 		case high && valid && !hasEsc:
@@ -341,6 +353,8 @@ func chooseDecoder(data []byte, rec *Record, entries []dirEntry, enc Encoding) *
 	switch {
 	case d.gb18030:
 		d.invalidReason = ReasonInvalidGB18030
+	case d.iso5426:
+		d.invalidReason = ReasonISO5426
 	case d.utf8:
 		d.invalidReason = ReasonInvalidUTF8
 		if valid {
@@ -350,6 +364,31 @@ func chooseDecoder(data []byte, rec *Record, entries []dirEntry, enc Encoding) *
 		d.invalidReason = ReasonMARC8
 	}
 	return d
+}
+
+// unimarcCharset reads the character sets UNIMARC 100 $a/26-29 declares:
+// "utf8" for ISO 10646 (code 50), "iso5426" when G0/G1 are ISO 646 and
+// ISO 5426 (codes 01 to 03), "" when the field says nothing usable.
+func unimarcCharset(chunk []byte, entries []dirEntry) string {
+	for _, e := range entries {
+		if e.tag != "100" {
+			continue
+		}
+		raw := chunk[e.start:e.end]
+		i := bytes.Index(raw, []byte{subfieldDelimiter, 'a'})
+		if i < 0 || len(raw) < i+2+30 {
+			return ""
+		}
+		sets := string(raw[i+2+26 : i+2+30])
+		switch {
+		case sets[:2] == "50" || sets[2:] == "50":
+			return "utf8"
+		case sets[:2] == "01" && (sets[2:] == "02" || sets[2:] == "03"):
+			return "iso5426"
+		}
+		return ""
+	}
+	return ""
 }
 
 // isUNIMARCDirectory reports whether the tags look like UNIMARC: a 200 title
@@ -370,6 +409,13 @@ func isUNIMARCDirectory(entries []dirEntry) bool {
 func (d *fieldDecoder) text(b []byte) string {
 	if d.gb18030 {
 		s, ok := decodeGB18030(b)
+		if !ok {
+			d.invalid = true
+		}
+		return s
+	}
+	if d.iso5426 {
+		s, ok := DecodeISO5426(b)
 		if !ok {
 			d.invalid = true
 		}
@@ -412,10 +458,25 @@ var asciiStrings = func() (t [128]string) {
 	return t
 }()
 
-// isGB18030 reports whether b decodes as GB 18030 without replacement and
-// holds Chinese characters; Latin text in a legacy 8-bit set can also pass
-// as GB 18030 byte pairs, but rarely turns into Han.
+// isGB18030 reports whether b looks like Chinese text in GB 18030 (GBK,
+// GB 2312): it decodes without replacement, yields Han characters, and its
+// double-byte characters mostly have a high trail byte. Latin text in an
+// 8-bit set such as ISO 5426 (a diacritic before an ASCII letter) also
+// decodes as GBK, but with ASCII trail bytes throughout.
 func isGB18030(b []byte) bool {
+	pairs, lowTrail := 0, 0
+	for i := 0; i+1 < len(b); i++ {
+		if b[i] >= 0x81 && b[i] != 0xFF {
+			pairs++
+			if b[i+1] < 0x80 {
+				lowTrail++
+			}
+			i++
+		}
+	}
+	if pairs == 0 || lowTrail*10 > pairs {
+		return false
+	}
 	s, ok := decodeGB18030(b)
 	return ok && strings.ContainsFunc(s, func(r rune) bool { return unicode.Is(unicode.Han, r) })
 }

@@ -24,6 +24,11 @@ const (
 	// GB 2312), which many Chinese CNMARC exports use. In auto mode a
 	// UNIMARC record that is not valid UTF-8 is tried as GB 18030.
 	EncodingGB18030
+	// EncodingISO5426 reads every record as UNIMARC's ISO 646 + ISO 5426
+	// (extended Latin) with the ISO 5427/5428 sets. In auto mode UNIMARC
+	// records use it when field 100 declares it, or when they are neither
+	// UTF-8 nor GB 18030.
+	EncodingISO5426
 )
 
 // DefaultMaxRecordSize bounds the memory one record may take while reading.

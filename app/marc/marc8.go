@@ -28,12 +28,30 @@ const (
 	setEACC  = 0x31
 )
 
-var setByFinal = func() (t [128]*marc8Set) {
-	for i := range marc8Sets {
-		t[marc8Sets[i].final] = &marc8Sets[i]
+// charsets is one family of ISO 2022-style sets and its defaults.
+type charsets struct {
+	byFinal [128]*marc8Set
+	g0, g1  byte // sets in force at the start of each value
+	eacc    bool // whether ESC $ 1 designates EACC
+}
+
+func newCharsets(sets []marc8Set, g0, g1 byte, eacc bool, aliases map[byte]byte) *charsets {
+	cs := &charsets{g0: g0, g1: g1, eacc: eacc}
+	for i := range sets {
+		cs.byFinal[sets[i].final] = &sets[i]
 	}
-	return t
-}()
+	for alias, final := range aliases {
+		cs.byFinal[alias] = cs.byFinal[final]
+	}
+	return cs
+}
+
+var (
+	marc8Charsets = newCharsets(marc8Sets[:], setASCII, setANSEL, true, nil)
+	// UNIMARC starts with ISO 646 in G0 and ISO 5426 in G1; ESC ( B also
+	// selects ASCII there.
+	iso5426Charsets = newCharsets(iso5426Sets[:], 0x40, 0x50, false, map[byte]byte{setASCII: 0x40})
+)
 
 var eaccRuneTable = sync.OnceValue(func() []rune { return []rune(eaccRunes) })
 
@@ -59,7 +77,15 @@ func lookupEACC(a, b, c byte) (rune, bool) {
 // ASCII and ANSEL are in force at its start) to NFC Unicode. Combining marks,
 // which MARC-8 puts before their base letter, come after it in the result.
 // ok is false when an unknown escape or code had to become U+FFFD.
-func DecodeMARC8(b []byte) (s string, ok bool) {
+func DecodeMARC8(b []byte) (s string, ok bool) { return decode2022(b, marc8Charsets) }
+
+// DecodeISO5426 converts UNIMARC text in ISO 646 + ISO 5426 (with ISO 5427
+// Cyrillic, ISO 5428 Greek and the African set reachable by escapes) to NFC
+// Unicode, as DecodeMARC8 does for MARC-8.
+func DecodeISO5426(b []byte) (s string, ok bool) { return decode2022(b, iso5426Charsets) }
+
+// decode2022 decodes b with the sets of cs.
+func decode2022(b []byte, cs *charsets) (s string, ok bool) {
 	plain := true
 	for _, c := range b {
 		if c >= utf8.RuneSelf || c == 0x1B {
@@ -73,8 +99,8 @@ func DecodeMARC8(b []byte) (s string, ok bool) {
 	var (
 		out     strings.Builder
 		pending []rune // combining marks waiting for their base
-		g0      byte   = setASCII
-		g1      byte   = setANSEL
+		g0      = cs.g0
+		g1      = cs.g1
 	)
 	ok = true
 	out.Grow(len(b) + len(b)/2)
@@ -88,7 +114,7 @@ func DecodeMARC8(b []byte) (s string, ok bool) {
 	for i := 0; i < len(b); {
 		c := b[i]
 		if c == 0x1B {
-			n, set0, set1, good := parseEscape(b[i:])
+			n, set0, set1, good := parseEscape(b[i:], cs)
 			if !good {
 				ok = false
 				emit(utf8.RuneError)
@@ -121,7 +147,7 @@ func DecodeMARC8(b []byte) (s string, ok bool) {
 		if c >= 0x80 {
 			g = g1
 		}
-		if g == setEACC {
+		if g == setEACC && cs.eacc {
 			if i+3 > len(b) {
 				ok = false
 				emit(utf8.RuneError)
@@ -136,13 +162,13 @@ func DecodeMARC8(b []byte) (s string, ok bool) {
 			i += 3
 			continue
 		}
-		set := setByFinal[g&0x7F]
+		set := cs.byFinal[g&0x7F]
 		code := c & 0x7F
 		if set == nil || set.runes[code] == 0 {
 			// G0 sets other than ASCII still leave ASCII reachable when
 			// the set has no character at a code (digits, punctuation).
-			if c < 0x80 && setByFinal[setASCII].runes[code] != 0 && set != nil {
-				emit(setByFinal[setASCII].runes[code])
+			if ascii := cs.byFinal[cs.g0]; c < 0x80 && set != nil && ascii.runes[code] != 0 {
+				emit(ascii.runes[code])
 			} else {
 				ok = false
 				emit(utf8.RuneError)
@@ -166,7 +192,7 @@ func DecodeMARC8(b []byte) (s string, ok bool) {
 
 // parseEscape reads one MARC-8 escape sequence at the start of b and
 // returns its length and the set it designates into G0 or G1 (0 if none).
-func parseEscape(b []byte) (n int, g0, g1 byte, ok bool) {
+func parseEscape(b []byte, cs *charsets) (n int, g0, g1 byte, ok bool) {
 	if len(b) < 2 {
 		return len(b), 0, 0, false
 	}
@@ -174,7 +200,7 @@ func parseEscape(b []byte) (n int, g0, g1 byte, ok bool) {
 	case 'g', 'b', 'p': // technique 2: Greek symbols, subscripts, superscripts
 		return 2, b[1], 0, true
 	case 's':
-		return 2, setASCII, 0, true
+		return 2, cs.g0, 0, true
 	case '(', ',', ')', '-':
 		if len(b) < 3 {
 			return len(b), 0, 0, false
@@ -183,7 +209,7 @@ func parseEscape(b []byte) (n int, g0, g1 byte, ok bool) {
 		if f == '!' && len(b) > 3 { // ESC ( ! E: ANSEL as G0
 			f, n = b[3], 4
 		}
-		if setByFinal[f&0x7F] == nil {
+		if cs.byFinal[f&0x7F] == nil {
 			return n, 0, 0, false
 		}
 		if b[1] == '(' || b[1] == ',' {
@@ -193,6 +219,9 @@ func parseEscape(b []byte) (n int, g0, g1 byte, ok bool) {
 	case '$':
 		if len(b) < 3 {
 			return len(b), 0, 0, false
+		}
+		if !cs.eacc {
+			return min(len(b), 3), 0, 0, false
 		}
 		switch b[2] {
 		case setEACC:

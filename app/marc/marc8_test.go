@@ -91,3 +91,26 @@ func TestDecodeMARC8(t *testing.T) {
 		})
 	}
 }
+
+func TestDecodeISO5426(t *testing.T) {
+	cases := []struct {
+		name, in, want string
+		ok             bool
+	}{
+		{"ascii", "Roma", "Roma", true},
+		{"acute before base", "Caf\xc2e", "Café", true},
+		{"cedilla", "Fran\xd0cais", "Français", true},
+		{"letter", "\xe8od\xc2z", "Łodź", true},
+		{"non-sort markers", "\x88Lo \x89Stato", "\u0098Lo \u009cStato", true},
+		{"cyrillic", "\x1b(NTEST\x1b(B.", "тест.", true},
+		{"no eacc here", "\x1b$1!S+", "\uFFFD!S+", false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, ok := DecodeISO5426([]byte(tc.in))
+			if got != tc.want || ok != tc.ok {
+				t.Errorf("DecodeISO5426(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
+			}
+		})
+	}
+}

@@ -84,8 +84,9 @@ var marcxmlCases = []fileCase{
 		file: "unimarc/unimarcxml__unimarctest.xml", numbers: seq(1, 5), // compared with data.mrc
 	},
 	{
-		// Not MARCXML but marc4j's UNIMARC character table: no records,
-		// no damage, no error.
+		// Not MARCXML but marc4j's UNIMARC character table (the generator's
+		// ISO 5426 source, see TestGeneratedTablesAreFresh): as MARCXML it
+		// holds no records, no damage, no error.
 		file: "unimarc/marc4j__unimarc.xml",
 	},
 }
