@@ -7,6 +7,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -38,8 +39,12 @@ func runDesk(o cli.DeskOptions) int {
 	a.Settings().SetTheme(ui.NewTheme(1))
 	d, err := cli.OpenData(o.DataDir, storage.Options{})
 	if err != nil {
-		fmt.Fprintln(os.Stderr, cli.Explain(err))
-		ui.ShowStartupError(a, cli.Explain(err))
+		msg := cli.Explain(err)
+		if advice := cli.BackupAdvice(o.DataDir, err); advice != "" {
+			msg += "\n\n" + advice
+		}
+		fmt.Fprintln(os.Stderr, msg)
+		ui.ShowStartupError(a, msg)
 		a.Run()
 		return 1
 	}
@@ -47,6 +52,7 @@ func runDesk(o cli.DeskOptions) int {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	go cli.AutoBackup(ctx, d, cli.KeepBackups, slog.Default())
 	scanners := devices.NewManager(devices.ManagerConfig{
 		Bus:    &devices.HIDBus{},
 		Chosen: ui.ChosenScanners(o.DataDir),

@@ -155,3 +155,39 @@ func TestImportCommands(t *testing.T) {
 		t.Fatalf("promotion preview: %+v", r)
 	}
 }
+
+func TestDamagedLibraryPointsAtBackup(t *testing.T) {
+	i18n.SetLang(i18n.English)
+	data := filepath.Join(t.TempDir(), "lib")
+	if r := circa(t, nil, "", "--data", data, "demo", "--readers", "5", "--days", "1"); r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	os.MkdirAll(filepath.Join(data, cli.BackupDir), 0o700)
+	good := filepath.Join(data, cli.BackupDir, "circa-20261127-090000.db")
+	if r := circa(t, nil, "", "--data", data, "backup", "--out", good); r.code != 0 {
+		t.Fatalf("backup: %+v", r)
+	}
+	// Scribble over the middle of the file, as a failing disk would.
+	path := filepath.Join(data, cli.LibraryFile)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := len(raw) / 3; i < len(raw)/3+16384 && i < len(raw); i++ {
+		raw[i] ^= 0x5a
+	}
+	os.WriteFile(path, raw, 0o600)
+	r := circa(t, nil, "", "--data", data, "check")
+	if r.code == 0 {
+		t.Fatalf("a damaged library passed the check: %+v", r)
+	}
+	if !strings.Contains(r.stderr, "circa restore "+good) {
+		t.Fatalf("no backup advice: %+v", r)
+	}
+	if r := circa(t, nil, "", "--data", data, "restore", good); r.code != 0 {
+		t.Fatalf("restore: %+v", r)
+	}
+	if r := circa(t, nil, "", "--data", data, "check"); r.code != 0 {
+		t.Fatalf("after restore: %+v", r)
+	}
+}

@@ -63,10 +63,12 @@ func runCheck(c *ctx, args []string) error {
 	}
 	db, err := storage.Open(path, storage.Options{ReadOnly: true})
 	if err != nil {
+		c.adviseBackup(err)
 		return err
 	}
 	defer db.Close()
 	if err := db.Check(); err != nil {
+		c.adviseBackup(err)
 		return err
 	}
 	report := map[string]any{"path": path}
@@ -196,4 +198,24 @@ func (c *ctx) passphrase() (string, error) {
 		return "", usageError("cli.need_passphrase")
 	}
 	return line, nil
+}
+
+// adviseBackup names the newest good backup when the library is damaged.
+func (c *ctx) adviseBackup(err error) {
+	if advice := BackupAdvice(c.dataDir, err); advice != "" {
+		fmt.Fprintln(c.env.Stderr, advice)
+	}
+}
+
+// BackupAdvice says which backup to restore when err means the library file
+// is damaged, or "" otherwise.
+func BackupAdvice(dataDir string, err error) string {
+	if app.ReasonOf(err) != app.ReasonDatabaseDamaged {
+		return ""
+	}
+	newest, _ := NewestBackup(filepath.Join(dataDir, BackupDir), true)
+	if newest == "" {
+		return i18n.T("cli.check.no_backup")
+	}
+	return i18n.T("cli.check.restore_advice", "path", newest)
 }

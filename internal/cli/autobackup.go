@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/circa-library/circa/storage"
+)
+
+// BackupDir is where automatic backups go, inside the data folder.
+const BackupDir = "backups"
+
+// KeepBackups is how many automatic backups are kept.
+const KeepBackups = 14
+
+// AutoBackup takes a backup when the newest one is a day old (or there is
+// none), then checks again every hour, until ctx ends. Old backups beyond
+// keep are removed.
+func AutoBackup(ctx context.Context, d *Data, keep int, log *slog.Logger) {
+	dir := filepath.Join(d.Dir, BackupDir)
+	check := func() {
+		newest, _ := NewestBackup(dir, false)
+		if newest != "" {
+			if st, err := os.Stat(newest); err == nil && time.Since(st.ModTime()) < 24*time.Hour {
+				return
+			}
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			log.Error("automatic backup", "err", err)
+			return
+		}
+		path := filepath.Join(dir, storage.BackupName(time.Now(), false))
+		if _, err := d.DB.BackupToFile(path); err != nil {
+			log.Error("automatic backup", "path", path, "err", err)
+			return
+		}
+		removed, err := storage.RotateBackups(dir, keep)
+		log.Info("automatic backup", "path", path, "removed", len(removed), "err", err)
+	}
+	check()
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			check()
+		}
+	}
+}
+
+// NewestBackup returns the newest backup in dir; with verify, the newest
+// that is readable and whole.
+func NewestBackup(dir string, verify bool) (string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", err
+	}
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.HasPrefix(e.Name(), "circa-") && strings.HasSuffix(e.Name(), ".db") {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Sort(sort.Reverse(sort.StringSlice(names)))
+	for _, n := range names {
+		p := filepath.Join(dir, n)
+		if !verify {
+			return p, nil
+		}
+		if _, err := storage.VerifyBackup(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", nil
+}
