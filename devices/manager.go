@@ -171,7 +171,7 @@ type managerRun struct {
 }
 
 // Serve runs the Manager until ctx ends, then closes every device and
-// returns nil once all its goroutines have stopped.
+// returns nil once all its goroutines have stopped. Call it once.
 func (m *Manager) Serve(ctx context.Context) error {
 	run := &managerRun{
 		readers:    map[string]context.CancelFunc{},
