@@ -94,7 +94,7 @@ func (x *XMLReader) Read() (*Record, error) {
 			return nil, io.EOF
 		}
 		if err != nil {
-			return nil, x.syntax(err)
+			return nil, x.syntax(err, x.number+1)
 		}
 		se, ok := tok.(xml.StartElement)
 		if !ok || elemKind(se.Name.Local) != "record" {
@@ -104,10 +104,6 @@ func (x *XMLReader) Read() (*Record, error) {
 		start := x.dec.InputOffset()
 		rec, err := x.readRecord()
 		if err != nil {
-			var d *Damage
-			if errors.As(err, &d) && d.Reason != ReasonXML {
-				d.Record, d.Offset = x.number, start
-			}
 			return nil, err
 		}
 		rec.Number = x.number
@@ -121,12 +117,15 @@ func (x *XMLReader) Read() (*Record, error) {
 	}
 }
 
-func (x *XMLReader) syntax(err error) error {
+// syntax ends reading after a decoder error: an I/O error is returned as
+// it is, anything else is the document's fault and becomes a ReasonXML
+// damage numbered after the record being read (or the next one).
+func (x *XMLReader) syntax(err error, record int) error {
 	x.done = true
 	if x.in.err != nil {
 		return errors.Wrap(x.in.err, "marc: reading MARCXML")
 	}
-	return &Damage{Record: x.number, Offset: x.dec.InputOffset(), Reason: ReasonXML, Detail: err.Error()}
+	return &Damage{Record: record, Offset: x.dec.InputOffset(), Reason: ReasonXML, Detail: err.Error()}
 }
 
 // readRecord reads the content of a record element up to its end tag.
@@ -150,7 +149,7 @@ func (x *XMLReader) readRecord() (*Record, error) {
 			if err == io.EOF {
 				err = io.ErrUnexpectedEOF
 			}
-			return nil, x.syntax(err)
+			return nil, x.syntax(err, x.number)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:

@@ -181,6 +181,7 @@ func TestXMLReaderMalformed(t *testing.T) {
 		{"empty", "", nil, nil},
 		{"not closed", `<collection><record><leader>00000nam a2200000 a 4500</leader><controlfield tag="001">1</controlfield>`, nil, []report{{1, ReasonXML}}},
 		{"bad after good", `<collection><record><controlfield tag="001">1</controlfield></record><record><datafield tag="245"><subfield code="a">x</datafield></record></collection>`, []int{1}, []report{{2, ReasonXML}}},
+		{"garbage after good", `<collection><record><controlfield tag="001">1</controlfield></record><</collection>`, []int{1}, []report{{2, ReasonXML}}},
 		{"short names", `<rec><lab>00000nam a2200000 a 4500</lab><cf t="001">1</cf><df t="200" i1="1" i2=" "><sf c="a">T</sf></df></rec>`, []int{1}, nil},
 	}
 	for _, tc := range cases {

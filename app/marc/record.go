@@ -124,9 +124,6 @@ func (r *Record) Control(tag string) string {
 // Leader positions the package reads or writes.
 const (
 	leaderLen         = 24
-	leaderStatus      = 5
-	leaderType        = 6
-	leaderLevel       = 7
 	leaderCharset     = 9
 	leaderIndCount    = 10
 	leaderCodeLen     = 11
