@@ -112,7 +112,9 @@ func (c *circulationScreen) scanned(code string, kind scanKind) {
 			return
 		}
 		if c.reader != nil && c.reader.ID != r.ID {
-			c.endReader(true)
+			// The next card ends the last visit without asking about a
+			// slip, so the queue keeps moving; Esc offers the slip.
+			c.endReader(false)
 		}
 		c.showReader(r)
 	case scanCopy:
@@ -185,7 +187,8 @@ func (c *circulationScreen) refused(err error, barcode string) {
 	case !ok:
 		c.say(bannerError, errorText(err), "", nil)
 	case r.Reason == app.ReasonCopyOnLoan && r.Facts["same_reader"] == "true":
-		c.say(bannerWarning, refusalText(r), tr("circ.renew_this", "key", "F8"), func() { c.renewBarcode(barcode) })
+		c.say(bannerWarning, tr("circ.already_lent", "reader", r.Facts["reader"], "due", dateText(app.Date(r.Facts["due"]))),
+			tr("circ.renew_this", "key", "F8"), func() { c.renewBarcode(barcode) })
 	case r.Overridable && c.reader != nil:
 		c.say(bannerError, refusalText(r), tr("circ.override", "key", "F8"), func() { c.askOverride(barcode) })
 	default:
@@ -587,11 +590,12 @@ func (c *circulationScreen) showSlip() {
 	}
 	body := widget.NewLabel(text)
 	body.TextStyle.Monospace = false
-	c.d.showModal(tr("slip.title"), container.NewVScroll(body), tr("slip.save"), func(m *modal) bool {
-		c.d.saveText(tr("slip.title"), "slip-"+card+".txt", text)
+	m := c.d.showModal(tr("slip.title"), container.NewVScroll(body), tr("slip.save"), func(m *modal) bool {
+		c.d.saveText("slip-"+card+".txt", text)
 		return true
 	}, nil, nil)
-	c.d.modal.dlg.Resize(fyne.NewSize(560, 420))
+	m.cancelB.SetText(tr("slip.skip") + " (Esc)")
+	m.dlg.Resize(fyne.NewSize(560, 420))
 }
 
 // cardTypeName names a card type code in the current language.

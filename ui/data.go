@@ -90,7 +90,7 @@ func (d *desk) restoreFrom() {
 }
 
 // saveText asks where to save a text (a slip, for printing) and writes it.
-func (d *desk) saveText(title, name, text string) {
+func (d *desk) saveText(name, text string) {
 	save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil || w == nil {
 			return

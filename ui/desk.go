@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -111,7 +112,8 @@ type desk struct {
 	modal   *modal          // the dialog open now, if any
 	signIn  *signInScreen
 	first   *firstRunScreen
-	prefill string // username offered on the sign-in screen
+	prefill string         // username offered on the sign-in screen
+	jobs    sync.WaitGroup // background jobs (tests wait for them)
 	lastUse time.Time
 }
 
@@ -411,7 +413,7 @@ func (d *desk) handleScan(text string) {
 		return
 	}
 	d.status.setAction(tr("scan.scanned", "code", text))
-	kind := d.classify(text)
+	kind, text := d.classify(text)
 	switch {
 	case kind == scanISBN:
 		d.show(ScreenCatalogue)

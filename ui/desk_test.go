@@ -108,7 +108,7 @@ func TestFirstRunThenSignIn(t *testing.T) {
 		t.Fatalf("first run did not move on: %s", f.message.Text)
 	}
 	test.Tap(f.demo)
-	waitFor(t, func() bool { return d.mode == "signin" })
+	d.jobs.Wait()
 	if !demoLoaded {
 		t.Error("demo library was not loaded")
 	}
@@ -127,17 +127,6 @@ func TestFirstRunThenSignIn(t *testing.T) {
 		t.Errorf("library name %q", name)
 	}
 	wantOnScreen(t, d, tr("circ.idle_help"), "BOSS (administrator)", "Station 01234567", "Sync: not set up")
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("timed out")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 func TestSignInLockOut(t *testing.T) {
@@ -582,4 +571,73 @@ func TestSettingsRulesGrid(t *testing.T) {
 	}
 	d.settings.reload()
 	wantOnScreen(t, d, "25 Dec 2026")
+}
+
+func TestWedgeRoutesScansWhateverHasFocus(t *testing.T) {
+	f := newFixture(t)
+	a := test.NewTempApp(t)
+	now := start
+	step := 5 * time.Millisecond
+	clock := func() time.Time { now = now.Add(step); return now }
+	d := newDesk(a, Config{Library: f.lib, Lang: i18n.English}, deskOptions{wedge: true, now: clock})
+	t.Cleanup(func() { d.win.Close() })
+	d.signedInAs(f.admin)
+	c := d.win.Canvas()
+
+	// A burst on the bare canvas is a scan.
+	c.Unfocus()
+	for _, r := range "R1001" {
+		c.OnTypedRune()(r)
+	}
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if d.circ.reader == nil || d.circ.reader.Card != "R1001" {
+		t.Fatalf("canvas burst not routed as a scan: %q", d.circ.bText)
+	}
+	if d.circ.scan.Text != "" {
+		t.Errorf("scan typed into the entry: %q", d.circ.scan.Text)
+	}
+
+	// A burst into the readers' search box is a scan too, not a search.
+	d.show(ScreenReaders)
+	q := d.readers.query
+	c.Focus(q)
+	for _, r := range "T101" {
+		q.TypedRune(r)
+	}
+	q.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if q.Text != "" || d.screen != ScreenCirculation {
+		t.Fatalf("burst in the search box: text %q, screen %q", q.Text, d.screen)
+	}
+	if loans, _ := f.lib.LoansOf(d.circ.reader.ID, false); len(loans) != 1 {
+		t.Errorf("scanned copy not lent: %q", d.circ.bText)
+	}
+
+	// A person typing slowly gets their letters.
+	d.show(ScreenReaders)
+	q = d.readers.query
+	c.Focus(q)
+	step = 150 * time.Millisecond
+	for _, r := range "zs" {
+		q.TypedRune(r)
+	}
+	clock()
+	d.bridge.flush()
+	if q.Text != "zs" || len(d.readers.results) != 1 {
+		t.Errorf("typing held back: %q, %d results", q.Text, len(d.readers.results))
+	}
+
+	// Recorded keystrokes with their own times take the same path.
+	d.show(ScreenCirculation)
+	c.Unfocus()
+	var times []time.Time
+	for i := range "R1002" {
+		times = append(times, now.Add(time.Duration(i)*4*time.Millisecond))
+	}
+	step = 4 * time.Millisecond
+	now = times[len(times)-1]
+	d.bridge.FeedRunes([]rune("R1002"), times)
+	c.OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if d.circ.reader == nil || d.circ.reader.Card != "R1002" {
+		t.Errorf("FeedRunes scan not routed: %q", d.circ.bText)
+	}
 }

@@ -5,7 +5,6 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/devices"
 )
 
@@ -19,19 +18,41 @@ const (
 	scanISBN
 )
 
-// classify tells a reader card from a copy barcode from an ISBN by asking
-// the library, in that order.
-func (d *desk) classify(code string) scanKind {
+// classify says what a scanned code is, and gives the code in the form the
+// library stores. Exact matches in the library come first — a reader card,
+// then a copy barcode — then this station's barcode rules (ISBNs, and the
+// copy and card numbering staff set up), which may rewrite the code.
+func (d *desk) classify(code string) (scanKind, string) {
 	if _, err := d.lib.ReaderByCard(code); err == nil {
-		return scanReader
+		return scanReader, code
 	}
 	if _, err := d.lib.CopyByBarcode(code); err == nil {
-		return scanCopy
+		return scanCopy, code
 	}
-	if _, ok := app.NormalizeISBN(code); ok && len(code) >= 10 {
-		return scanISBN
+	res := d.scanRules().Classify(code)
+	switch res.Kind {
+	case devices.KindReader:
+		return scanReader, res.Code
+	case devices.KindCopy:
+		return scanCopy, res.Code
+	case devices.KindISBN:
+		return scanISBN, res.Code
 	}
-	return scanUnknown
+	return scanUnknown, code
+}
+
+// scanRules are the station's barcode rules (ScannerSettings.Rules in the
+// data folder), or the default (ISBNs only) when none are set or the stored
+// ones do not parse.
+func (d *desk) scanRules() devices.Rules {
+	if d.cfg.DataDir != "" {
+		if raw := LoadScannerSettings(d.cfg.DataDir).Rules; len(raw) > 0 {
+			if rs, err := devices.ParseRules(raw); err == nil {
+				return rs
+			}
+		}
+	}
+	return devices.DefaultRules()
 }
 
 // scanBridge feeds keystrokes to the keyboard-wedge detector wherever they

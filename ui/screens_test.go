@@ -47,8 +47,29 @@ func TestScreenCaptures(t *testing.T) {
 				"holds":    func() { d.show(ScreenHolds) },
 				"settings": func() { d.show(ScreenSettings); d.settings.tabs.SelectIndex(1) },
 				"signin":   func() { d.lock() },
+				"refusal": func() {
+					d.signedInAs(f.admin)
+					d.show(ScreenCirculation)
+					d.circ.endReader(false)
+					scan(d, "R1001")
+					scan(d, "T122")
+				},
+				"override": func() { press(d.circ.scan, fyne.KeyF8) },
+				"slip": func() {
+					d.closeModal()
+					d.circ.endReader(false)
+					scan(d, "R1002")
+					scan(d, "T122")
+					press(d.circ.scan, fyne.KeyF7)
+				},
+				"firstrun": func() {
+					d.closeModal()
+					lib, _ := newLibrary(t)
+					first := newTestDesk(t, lib, Config{Lang: lang})
+					d = first
+				},
 			}
-			for _, name := range []string{"circulation", "readers", "catalogue", "holds", "settings", "signin"} {
+			for _, name := range []string{"circulation", "readers", "catalogue", "holds", "settings", "signin", "refusal", "override", "slip", "firstrun"} {
 				shots[name]()
 				img := d.win.Canvas().Capture()
 				for _, dir := range dirs {
@@ -100,5 +121,4 @@ func busyDay(t *testing.T, f *fixture) {
 	must(f.lib.CheckIn(f.admin, "T132"))
 	must(f.lib.Charge(f.admin, r2.ID, app.FineDamaged, 350, "torn page"))
 	must(f.lib.BlockReader(f.admin, r1.ID, "lost two books"))
-	_ = fyne.NewSize
 }

@@ -109,9 +109,11 @@ func (d *desk) runJob(name string, work func() error, cancel func(), then func(e
 	s := d.status
 	j := &job{}
 	s.job = j
+	d.jobs.Add(1)
 	go func() {
+		defer d.jobs.Done()
 		err := work()
-		fyne.Do(func() {
+		fyne.DoAndWait(func() {
 			j.done = true
 			if s.job == j {
 				s.endJob()

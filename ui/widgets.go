@@ -88,6 +88,7 @@ type banner struct {
 	text   *widget.Label
 	action *widget.Button
 	box    *fyne.Container
+	inner  *fyne.Container
 	kind   bannerKind
 	msg    string
 	label  string
@@ -106,7 +107,8 @@ func newBanner() *banner {
 	b.action.Importance = widget.HighImportance
 	b.action.Hide()
 	b.bg.CornerRadius = theme.InputRadiusSize()
-	b.box = container.NewStack(b.bg, container.NewPadded(container.NewBorder(nil, nil, nil, b.action, b.text)))
+	b.inner = container.NewBorder(nil, nil, nil, b.action, b.text)
+	b.box = container.NewStack(b.bg, container.NewPadded(b.inner))
 	b.box.Hide()
 	return b
 }
@@ -141,6 +143,7 @@ func (b *banner) show(kind bannerKind, msg, actionLabel string, action func()) {
 		b.action.Hide()
 	}
 	b.box.Show()
+	b.inner.Refresh() // lay the text out again beside (or without) the button
 }
 
 func (b *banner) clear() {
@@ -156,6 +159,7 @@ type modal struct {
 	onCancel func()
 	err      *widget.Label
 	content  fyne.CanvasObject
+	cancelB  *widget.Button
 }
 
 // showModal opens a dialog with content; onOK returns false to keep it open
@@ -174,6 +178,7 @@ func (d *desk) showModal(title string, content fyne.CanvasObject, okLabel string
 		cancelText = tr("common.close")
 	}
 	cancel := widget.NewButtonWithIcon(cancelText+" (Esc)", theme.CancelIcon(), m.cancel)
+	m.cancelB = cancel
 	buttons := []fyne.CanvasObject{cancel}
 	if okLabel != "" {
 		m.onOK = func() bool { return onOK(m) }
@@ -186,6 +191,8 @@ func (d *desk) showModal(title string, content fyne.CanvasObject, okLabel string
 	m.dlg.Show()
 	if focus != nil {
 		d.win.Canvas().Focus(focus)
+	} else {
+		d.win.Canvas().Unfocus() // keys go to the dialog, not the entry behind it
 	}
 	return m
 }
