@@ -1,6 +1,7 @@
 package export
 
 import (
+	"encoding/json"
 	"io"
 	"strconv"
 	"strings"
@@ -39,8 +40,8 @@ func Titles(tx app.Tx, w io.Writer, f Format) (int, error) {
 	var t titleRow
 	err = tx.ForEach(app.CollTitles, func(id string, raw []byte) error {
 		t = titleRow{}
-		if _, err := tx.Get(app.CollTitles, id, &t); err != nil || t.Deleted {
-			return err
+		if err := json.Unmarshal(raw, &t); err != nil || t.Deleted {
+			return errors.Wrapf(err, "decoding title %s", id)
 		}
 		n++
 		return s.Row([]any{id, t.Title, t.Subtitle, strings.Join(t.Authors, "; "), t.Publisher, t.Place, t.Year,
@@ -115,8 +116,8 @@ func Copies(tx app.Tx, w io.Writer, f Format) (int, error) {
 	var c app.Copy
 	err = tx.ForEach(app.CollCopies, func(id string, raw []byte) error {
 		c = app.Copy{}
-		if _, err := tx.Get(app.CollCopies, id, &c); err != nil || c.Deleted {
-			return err
+		if err := json.Unmarshal(raw, &c); err != nil || c.Deleted {
+			return errors.Wrapf(err, "decoding copy %s", id)
 		}
 		t, err := titles.get(c.TitleID)
 		if err != nil {
@@ -178,8 +179,8 @@ func Readers(lib *app.Library, actor app.Actor, w io.Writer, f Format) (int, err
 		var r app.Reader
 		err = tx.ForEach(app.CollReaders, func(id string, raw []byte) error {
 			r = app.Reader{}
-			if _, err := tx.Get(app.CollReaders, id, &r); err != nil || r.Deleted {
-				return err
+			if err := json.Unmarshal(raw, &r); err != nil || r.Deleted {
+				return errors.Wrapf(err, "decoding reader %s", id)
 			}
 			n++
 			return s.Row([]any{r.Card, r.Name, r.Class, r.Grade, r.CardType, string(r.Status), string(r.Expiry),
@@ -289,8 +290,8 @@ func Fines(lib *app.Library, actor app.Actor, w io.Writer, f Format) (int, error
 		var fn app.Fine
 		err = tx.ForEach(app.CollFines, func(id string, raw []byte) error {
 			fn = app.Fine{}
-			if _, err := tx.Get(app.CollFines, id, &fn); err != nil || fn.Deleted {
-				return err
+			if err := json.Unmarshal(raw, &fn); err != nil || fn.Deleted {
+				return errors.Wrapf(err, "decoding fine %s", id)
 			}
 			var paid, waived app.Money
 			for _, p := range fn.Payments {
