@@ -50,10 +50,12 @@ const (
 	ScreenCatalogue   = "catalogue"
 	ScreenHolds       = "holds"
 	ScreenSettings    = "settings"
+	ScreenReports     = "reports"
+	ScreenNotices     = "notices"
 )
 
-// screens in navigation order; F1…F5 open them.
-var screens = []string{ScreenCirculation, ScreenReaders, ScreenCatalogue, ScreenHolds, ScreenSettings}
+// screens in navigation order; F1…F5 open the first five.
+var screens = []string{ScreenCirculation, ScreenReaders, ScreenCatalogue, ScreenHolds, ScreenSettings, ScreenReports, ScreenNotices}
 
 // prefLang is the Fyne preference that remembers the language chosen in Settings.
 const prefLang = "circa.lang"
@@ -67,6 +69,9 @@ const defaultLockMinutes = 10
 // Start builds the desk's main window and shows it; the caller runs the app.
 // With no staff yet it opens on first run, otherwise on sign-in.
 func Start(a fyne.App, cfg Config) fyne.Window {
+	if cfg.Kiosk {
+		return StartKiosk(a, cfg)
+	}
 	d := newDesk(a, cfg, deskOptions{wedge: true})
 	d.win.Show()
 	go d.idleLoop()
@@ -234,7 +239,11 @@ func (d *desk) showMain() {
 			d.nav = append(d.nav, nil)
 			continue
 		}
-		b := widget.NewButton(tr("nav."+name, "key", "F"+itoa(i+1)), func() { d.show(name) })
+		text := tr("nav." + name)
+		if i < 5 {
+			text = tr("nav."+name, "key", "F"+itoa(i+1))
+		}
+		b := widget.NewButton(text, func() { d.show(name) })
 		d.nav = append(d.nav, b)
 		navBox.Add(b)
 	}
@@ -270,6 +279,10 @@ func (d *desk) show(name string) {
 		content = d.holds.build()
 	case ScreenSettings:
 		content = d.settings.build()
+	case ScreenReports:
+		content = NewReportsScreen(d.win, d.lib, func() app.Actor { return d.actor })
+	case ScreenNotices:
+		content = NewNoticesScreen(d.win, d.lib, func() app.Actor { return d.actor })
 	default:
 		d.screen = ScreenCirculation
 		content = d.circ.build()

@@ -45,6 +45,7 @@ func TestScreenCaptures(t *testing.T) {
 					d.cat.list.Select(0)
 				},
 				"holds":    func() { d.show(ScreenHolds) },
+				"reports":  func() { d.show(ScreenReports) },
 				"settings": func() { d.show(ScreenSettings); d.settings.tabs.SelectIndex(1) },
 				"signin":   func() { d.lock() },
 				"refusal": func() {
@@ -69,7 +70,7 @@ func TestScreenCaptures(t *testing.T) {
 					d = first
 				},
 			}
-			for _, name := range []string{"circulation", "readers", "catalogue", "holds", "settings", "signin", "refusal", "override", "slip", "firstrun"} {
+			for _, name := range []string{"circulation", "readers", "catalogue", "holds", "reports", "settings", "signin", "refusal", "override", "slip", "firstrun"} {
 				shots[name]()
 				img := d.win.Canvas().Capture()
 				for _, dir := range dirs {
