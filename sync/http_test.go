@@ -161,9 +161,10 @@ type cutProxy struct {
 	limit  int64
 	cuts   atomic.Int32
 	wg     gosync.WaitGroup
+	bytes  atomic.Int64 // both ways
 }
 
-func startCutProxy(t *testing.T, target string, limit int64, cuts int32) *cutProxy {
+func startCutProxy(t testing.TB, target string, limit int64, cuts int32) *cutProxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -206,11 +207,11 @@ func (p *cutProxy) forward(c net.Conn) {
 	}
 	done := make(chan struct{})
 	go func() {
-		_, _ = io.Copy(c, up)
+		_, _ = io.Copy(countingWriter{c, &p.bytes}, up)
 		c.Close()
 		close(done)
 	}()
-	_, _ = io.Copy(up, src)
+	_, _ = io.Copy(countingWriter{up, &p.bytes}, src)
 	up.Close()
 	<-done
 }
@@ -537,4 +538,15 @@ func TestSyncerFollowsLocalEvents(t *testing.T) {
 	if len(statuses) == 0 {
 		t.Error("no status reached the subscriber")
 	}
+}
+
+type countingWriter struct {
+	w io.Writer
+	n *atomic.Int64
+}
+
+func (c countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n.Add(int64(n))
+	return n, err
 }

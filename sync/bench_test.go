@@ -1,0 +1,193 @@
+package sync
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/storage"
+	"github.com/circa-library/circa/storage/storetest"
+)
+
+// Benchmarks of sync over loopback HTTPS into a bbolt desk. The library
+// size is CIRCA_SYNC_BENCH_N events (default 20000); the reported
+// s/1M-events extrapolates linearly.
+//
+//	CIRCA_SYNC_BENCH_N=200000 go test ./sync -run XXX -bench . -benchtime 1x
+
+func benchN() int {
+	if n, err := strconv.Atoi(os.Getenv("CIRCA_SYNC_BENCH_N")); err == nil && n > 0 {
+		return n
+	}
+	return 20000
+}
+
+// genEvents makes n events of one generated station, shaped like a
+// library's log: a catalogue and readers first (one event in ten), then
+// loans going out and coming back.
+func genEvents(station string, from uint64, n int, start time.Time) []*app.Event {
+	out := make([]*app.Event, 0, n)
+	const titles, readers = 2000, 500
+	for i := range n {
+		seq := from + uint64(i) + 1
+		at := start.Add(time.Duration(seq) * time.Second)
+		ev := &app.Event{ID: fmt.Sprintf("%s-%d", station[:8], seq), Station: station, Seq: seq,
+			HLC: app.MakeHLC(at, 0), Staff: "admin"}
+		var payload any
+		switch k := seq - 1; {
+		case k < titles:
+			ti := app.Title{Meta: app.Meta{ID: fmt.Sprintf("t%d", k)}, Title: fmt.Sprintf("红楼梦 第%d卷", k),
+				Authors: []string{"曹雪芹"}, Publisher: "人民文学出版社", Year: "1982"}
+			raw, _ := json.Marshal(&ti)
+			ev.Kind, payload = app.EvRecordCreated, app.RecordCreated{Collection: app.CollTitles, Record: raw}
+		case k < 2*titles:
+			c := app.Copy{Meta: app.Meta{ID: fmt.Sprintf("c%d", k-titles)}, Barcode: fmt.Sprintf("C%07d", k-titles),
+				TitleID: fmt.Sprintf("t%d", k-titles), ItemType: app.ItemBook, Status: app.CopyAvailable}
+			raw, _ := json.Marshal(&c)
+			ev.Kind, payload = app.EvRecordCreated, app.RecordCreated{Collection: app.CollCopies, Record: raw}
+		case k < 2*titles+readers:
+			r := app.Reader{Meta: app.Meta{ID: fmt.Sprintf("r%d", k-2*titles)}, Card: fmt.Sprintf("R%07d", k-2*titles),
+				Name: fmt.Sprintf("读者 %d", k), CardType: "REG", Status: app.ReaderActive, History: app.HistoryKeep}
+			raw, _ := json.Marshal(&r)
+			ev.Kind, payload = app.EvRecordCreated, app.RecordCreated{Collection: app.CollReaders, Record: raw}
+		default:
+			// Loan j lends copy j%titles and returns it on the next event.
+			j := (k - 2*titles - readers) / 2
+			cp := fmt.Sprintf("c%d", j%titles)
+			loan := fmt.Sprintf("l%d", j)
+			if (k-2*titles-readers)%2 == 0 {
+				ev.Kind = app.EvCheckout
+				payload = app.CheckoutPayload{Loan: app.Loan{Meta: app.Meta{ID: loan}, CopyID: cp,
+					TitleID: fmt.Sprintf("t%d", j%titles), ReaderID: fmt.Sprintf("r%d", j%readers), Out: at,
+					Due: app.DateOf(at.Add(21*24*time.Hour), time.UTC), CardType: "REG", ItemType: app.ItemBook}}
+			} else {
+				ev.Kind = app.EvCheckin
+				payload = app.CheckinPayload{CopyID: cp, LoanID: loan, At: at}
+			}
+		}
+		ev.Payload, _ = json.Marshal(payload)
+		out = append(out, ev)
+	}
+	return out
+}
+
+func feed(tb testing.TB, lib *app.Library, evs []*app.Event) {
+	tb.Helper()
+	for len(evs) > 0 {
+		k := min(feedChunk, len(evs))
+		if err := lib.Transact(func(tx app.Tx) error { return lib.ApplyRemote(tx, evs[:k]) }); err != nil {
+			tb.Fatal(err)
+		}
+		evs = evs[k:]
+	}
+}
+
+type benchPair struct {
+	hub, desk *Station
+	proxy     *cutProxy
+	stop      func()
+}
+
+func startBenchStation(tb testing.TB, store app.Store) (*Station, func()) {
+	tb.Helper()
+	ident, err := NewIdentity(rand.Reader, simStart)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	lib, err := app.Open(store, app.Options{Station: ident.ID, Clock: app.NewFakeClock(simStart.Add(400 * 24 * time.Hour)), Location: time.UTC})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	st, err := NewStation(ident, lib, StationOptions{Listen: "127.0.0.1:0", Manual: true})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- st.Serve(ctx) }()
+	for st.Addr() == "" {
+		time.Sleep(time.Millisecond)
+	}
+	return st, func() { cancel(); <-done }
+}
+
+// newBenchPair starts a hub holding evs and an empty bbolt desk paired
+// with it through a byte-counting proxy.
+func newBenchPair(b *testing.B, evs []*app.Event) *benchPair {
+	b.Helper()
+	hub, stopHub := startBenchStation(b, storetest.TempDB(b, storage.Options{NoSync: true}))
+	feed(b, hub.lib, evs)
+	desk, stopDesk := startBenchStation(b, storetest.TempDB(b))
+	proxy := startCutProxy(b, hub.Addr(), 0, 0)
+	if err := hub.Pair(desk.ID(), "", "desk"); err != nil {
+		b.Fatal(err)
+	}
+	if err := desk.Pair(hub.ID(), proxy.ln.Addr().String(), "hub"); err != nil {
+		b.Fatal(err)
+	}
+	return &benchPair{hub: hub, desk: desk, proxy: proxy, stop: func() { stopDesk(); stopHub() }}
+}
+
+func BenchmarkFirstFullSync(b *testing.B) {
+	n := benchN()
+	gen := "9e" + fmt.Sprintf("%062d", 0)
+	evs := genEvents(gen, 0, n, simStart)
+	var total time.Duration
+	var wire int64
+	for b.Loop() {
+		b.StopTimer()
+		p := newBenchPair(b, evs)
+		b.StartTimer()
+		start := time.Now()
+		if err := p.desk.SyncNow(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		total += time.Since(start)
+		b.StopTimer()
+		wire += p.proxy.bytes.Load()
+		p.stop()
+		b.StartTimer()
+	}
+	per := total.Seconds() / float64(b.N)
+	b.ReportMetric(float64(n)/per, "events/s")
+	b.ReportMetric(per*1e6/float64(n), "s/1M-events")
+	b.ReportMetric(float64(wire)/float64(b.N)/float64(n), "wire-bytes/event")
+}
+
+func BenchmarkIncrementalSync1000(b *testing.B) {
+	n := benchN()
+	gen := "9f" + fmt.Sprintf("%062d", 0)
+	evs := genEvents(gen, 0, n, simStart)
+	p := newBenchPair(b, evs)
+	defer p.stop()
+	if err := p.desk.SyncNow(context.Background()); err != nil {
+		b.Fatal(err)
+	}
+	next := uint64(n)
+	var total time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		more := genEvents(gen, next, 1000, simStart)
+		next += 1000
+		feed(b, p.hub.lib, more)
+		before := p.proxy.bytes.Load()
+		b.StartTimer()
+		start := time.Now()
+		if err := p.desk.SyncNow(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		total += time.Since(start)
+		b.StopTimer()
+		b.ReportMetric(float64(p.proxy.bytes.Load()-before)/1000, "wire-bytes/event")
+		b.StartTimer()
+	}
+	b.ReportMetric(total.Seconds()/float64(b.N), "s/1000-events")
+}
+
+var feedChunk = 250
