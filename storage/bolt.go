@@ -43,6 +43,8 @@ type DB struct {
 	opts Options
 	// writers lets Bulk, which turns fsync off, exclude Update.
 	writers sync.RWMutex
+	// unsynced serialises Unsynced runs.
+	unsynced sync.Mutex
 }
 
 var _ app.Store = (*DB)(nil)

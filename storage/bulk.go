@@ -305,3 +305,23 @@ func apply(btx *bbolt.Tx, puts, dels batch) error {
 	}
 	return nil
 }
+
+// Unsynced runs fn with fsync off for its transactions and syncs the file
+// once at the end: for generating the demo library, thousands of small
+// commands whose loss in a crash costs nothing. Nothing else should write
+// meanwhile; other writers wait.
+func (db *DB) Unsynced(fn func() error) error {
+	if db.opts.ReadOnly {
+		return refuse(app.ReasonReadOnly, errors.New("unsynced writes to a read-only database"), db.path)
+	}
+	db.unsynced.Lock()
+	defer db.unsynced.Unlock()
+	noSync := db.bolt.NoSync
+	db.bolt.NoSync = true
+	err := fn()
+	db.bolt.NoSync = noSync
+	if serr := db.bolt.Sync(); err == nil && serr != nil {
+		err = classify(serr, db.path)
+	}
+	return err
+}

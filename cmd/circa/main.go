@@ -78,7 +78,9 @@ func runDesk(o cli.DeskOptions) int {
 			return nil
 		},
 		LoadDemo: func() error {
-			return demo.Populate(d.Library, app.System, demo.DefaultOptions)
+			return d.DB.Unsynced(func() error {
+				return demo.Populate(d.Library, app.System, demo.DefaultOptions)
+			})
 		},
 		Kiosk:       o.Kiosk,
 		Scans:       scanners.Scans(),

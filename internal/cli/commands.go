@@ -44,7 +44,10 @@ func runDemo(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := demo.Populate(d.Library, admin, demo.Options{Seed: 1, Readers: *readers, HistoryDays: *days}); err != nil {
+	err = d.DB.Unsynced(func() error {
+		return demo.Populate(d.Library, admin, demo.Options{Seed: 1, Readers: *readers, HistoryDays: *days})
+	})
+	if err != nil {
 		return err
 	}
 	c.println(i18n.T("cli.demo.done", "dir", c.dataDir, "user", DemoAdmin, "password", DemoPassword))
