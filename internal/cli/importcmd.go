@@ -116,7 +116,7 @@ func (c *ctx) reportImport(rep *importer.Report, dry bool) {
 		"damaged", strconv.Itoa(len(rep.Damaged)), "new", strconv.Itoa(rep.NewTitles), "matched", strconv.Itoa(rep.Matched),
 		"copies", strconv.Itoa(rep.CopiesAdded)))
 	for _, d := range rep.Damaged {
-		c.println("  " + i18n.T("cli.import.damaged", "record", strconv.Itoa(d.Record), "reason", d.Reason))
+		c.println("  " + i18n.T("cli.import.damaged", "record", strconv.Itoa(d.Record), "reason", i18n.T("marc.damage."+d.Reason)))
 	}
 	c.printRefused(rep.Refused)
 	if rep.Cancelled {
