@@ -240,3 +240,6 @@ func WriteStatus(w io.Writer, st Status) {
 		fmt.Fprintln(w)
 	}
 }
+
+// Library returns the library the station syncs.
+func (s *Station) Library() *app.Library { return s.lib }
