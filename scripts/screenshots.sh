@@ -19,10 +19,13 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mkdir -p shots
 
-if grep -q '^build:' Makefile 2>/dev/null; then
-	make build
-else
-	go build -o bin/circa ./cmd/circa
+# BUILD=0 uses the bin/circa already there.
+if [ "${BUILD:-1}" = 1 ]; then
+	if grep -q '^build:' Makefile 2>/dev/null; then
+		make build
+	else
+		go build -o bin/circa ./cmd/circa
+	fi
 fi
 
 tmp=$(mktemp -d)

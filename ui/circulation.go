@@ -189,11 +189,38 @@ func (c *circulationScreen) refused(err error, barcode string) {
 	case r.Reason == app.ReasonCopyOnLoan && r.Facts["same_reader"] == "true":
 		c.say(bannerWarning, tr("circ.already_lent", "reader", r.Facts["reader"], "due", dateText(app.Date(r.Facts["due"]))),
 			tr("circ.renew_this", "key", "F8"), func() { c.renewBarcode(barcode) })
+	case r.Reason == app.ReasonCardExpired && c.reader != nil && c.d.actor.Can(app.PermEditReaders):
+		c.say(bannerError, refusalText(r), tr("circ.renew_card_and_lend", "key", "F8"), func() { c.renewCardAndLend(barcode) })
+	case r.Reason == app.ReasonFinesOverLimit && c.reader != nil && c.d.actor.Can(app.PermTakePayments):
+		reader := c.reader
+		c.say(bannerError, refusalText(r), tr("circ.take_payment", "key", "F8"), func() {
+			owed, _ := c.d.lib.Outstanding(reader.ID)
+			c.d.payDialog(reader, owed, func() {
+				if c.reader != nil && c.reader.ID == reader.ID {
+					c.lend(barcode, nil)
+				}
+			})
+		})
 	case r.Overridable && c.reader != nil:
 		c.say(bannerError, refusalText(r), tr("circ.override", "key", "F8"), func() { c.askOverride(barcode) })
 	default:
 		c.say(bannerError, refusalText(r), "", nil)
 	}
+}
+
+// renewCardAndLend renews the card of the reader on screen and tries the
+// copy again.
+func (c *circulationScreen) renewCardAndLend(barcode string) {
+	if c.reader == nil {
+		return
+	}
+	r, err := c.d.lib.RenewCard(c.d.actor, c.reader.ID)
+	if err != nil {
+		c.say(bannerError, errorText(err), "", nil)
+		return
+	}
+	c.reader = r
+	c.lend(barcode, nil)
 }
 
 // askOverride asks a librarian or admin to confirm with their password,

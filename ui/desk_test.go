@@ -641,3 +641,23 @@ func TestWedgeRoutesScansWhateverHasFocus(t *testing.T) {
 		t.Errorf("FeedRunes scan not routed: %q", d.circ.bText)
 	}
 }
+
+func TestExpiredCardOffersRenewal(t *testing.T) {
+	f := newFixture(t)
+	d := signedInDesk(t, f, f.admin)
+	r, _ := f.lib.ReaderByCard("R1002")
+	if _, err := f.lib.ExpireCard(f.admin, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	scan(d, "R1002")
+	wantOnScreen(t, d, "Card expired on 26 Nov 2026")
+	scan(d, "T101")
+	if d.circ.bAction != "Renew the card and lend (F8)" {
+		t.Fatalf("banner %q offers %q", d.circ.bText, d.circ.bAction)
+	}
+	press(d.circ.scan, fyne.KeyF8)
+	if !strings.HasPrefix(d.circ.bText, "Lent: 西游记") {
+		t.Errorf("after renewing the card: %q", d.circ.bText)
+	}
+	wantOnScreen(t, d, "Card valid until", "27 Nov 2027")
+}
