@@ -68,7 +68,8 @@ type Entry struct {
 	Sent     time.Time
 	SentBy   string // station
 	Failure  string
-	claims   []app.Version
+	// Claims are the stations' claims to send it, as far as known.
+	Claims []app.Version `json:",omitempty"`
 }
 
 // Status says where the message stands.
@@ -87,11 +88,11 @@ func (e *Entry) Status() Status {
 // claimant is the station whose claim wins: the earliest by HLC, then
 // station ID. Every station that knows the same claims picks the same one.
 func (e *Entry) claimant() string {
-	if len(e.claims) == 0 {
+	if len(e.Claims) == 0 {
 		return ""
 	}
-	best := e.claims[0]
-	for _, c := range e.claims[1:] {
+	best := e.Claims[0]
+	for _, c := range e.Claims[1:] {
 		if best.After(c) {
 			best = c
 		}
@@ -109,6 +110,7 @@ type Outbox struct {
 	Retry time.Duration
 
 	mu      sync.Mutex
+	loaded  bool
 	cursor  map[string]uint64 // station → last folded seq
 	entries map[string]*Entry
 	order   []string
@@ -131,11 +133,28 @@ func NewOutbox(lib *app.Library) *Outbox {
 // MessageID names the message of a notice on a channel.
 func MessageID(noticeID string, ch Channel) string { return noticeID + "." + string(ch) }
 
+// metaOutbox keeps the folded outbox and the event vector it covers, so a
+// restart folds only the events after it instead of the whole log. It is
+// local and derived: deleting it only costs one full fold.
+const metaOutbox = "notices.outbox"
+
+type savedOutbox struct {
+	Cursor  map[string]uint64 `json:"cursor"`
+	Entries []*Entry          `json:"entries"`
+}
+
 // Refresh folds events stored since the last refresh, from every station.
 func (o *Outbox) Refresh() error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
-	return o.lib.View(func(tx app.Tx) error {
+	moved := false
+	err := o.lib.View(func(tx app.Tx) error {
+		if !o.loaded {
+			o.loaded = true
+			if err := o.load(tx); err != nil {
+				return err
+			}
+		}
 		vec, err := tx.Vector()
 		if err != nil {
 			return errors.Wrap(err, "reading the event vector")
@@ -149,6 +168,7 @@ func (o *Outbox) Refresh() error {
 			if vec[st] <= o.cursor[st] {
 				continue
 			}
+			moved = true
 			err := tx.EventsAfter(st, o.cursor[st], func(ev *app.Event) error {
 				o.cursor[st] = ev.Seq
 				if ev.Kind == app.EvAudit {
@@ -162,6 +182,55 @@ func (o *Outbox) Refresh() error {
 		}
 		return nil
 	})
+	if err != nil || !moved {
+		return err
+	}
+	// Saving is an optimisation: a read-only library simply folds again.
+	_ = o.save()
+	return nil
+}
+
+func (o *Outbox) load(tx app.Tx) error {
+	raw, err := tx.Meta(metaOutbox)
+	if err != nil || len(raw) == 0 {
+		return err
+	}
+	var saved savedOutbox
+	if err := json.Unmarshal(raw, &saved); err != nil {
+		return nil // unreadable: fold from the start
+	}
+	o.cursor = saved.Cursor
+	if o.cursor == nil {
+		o.cursor = map[string]uint64{}
+	}
+	sort.SliceStable(saved.Entries, func(i, j int) bool { return saved.Entries[i].Queued.Before(saved.Entries[j].Queued) })
+	for _, e := range saved.Entries {
+		o.entries[e.ID] = e
+		if e.NoticeID != "" {
+			o.order = append(o.order, e.ID)
+			o.reader[e.ReaderID] = append(o.reader[e.ReaderID], e.ID)
+		}
+	}
+	return nil
+}
+
+// save writes the folded state; message bodies are kept only while a
+// message waits to be sent.
+func (o *Outbox) save() error {
+	saved := savedOutbox{Cursor: o.cursor}
+	for _, e := range o.entries {
+		c := *e
+		if c.Status() != StatusQueued {
+			c.Body = ""
+		}
+		saved.Entries = append(saved.Entries, &c)
+	}
+	sort.Slice(saved.Entries, func(i, j int) bool { return saved.Entries[i].ID < saved.Entries[j].ID })
+	raw, err := json.Marshal(saved)
+	if err != nil {
+		return err
+	}
+	return o.lib.Store().Update(func(tx app.Tx) error { return tx.SetMeta(metaOutbox, raw) })
 }
 
 // fold applies one audit event. Folding is order-independent: the same set
@@ -206,7 +275,7 @@ func (o *Outbox) fold(ev *app.Event) {
 	}
 	switch p.Action {
 	case ActionClaimed:
-		e.claims = append(e.claims, ev.Version())
+		e.Claims = append(e.Claims, ev.Version())
 	case ActionSent:
 		if at := ev.HLC.Time(); e.Sent.IsZero() || at.Before(e.Sent) {
 			e.Sent, e.SentBy = at, ev.Station
