@@ -43,7 +43,9 @@ func TestImportScreenClassList(t *testing.T) {
 		t.Fatalf("preview: %q", s.result.Text)
 	}
 	s.run(false)
-	waitFor(t, "the import", func() bool { return strings.Contains(s.result.Text, "registered,") && !strings.Contains(s.result.Text, "Preview") })
+	waitFor(t, "the import", func() bool {
+		return strings.Contains(s.result.Text, "registered,") && !strings.Contains(s.result.Text, "Preview")
+	})
 	r, err := f.lib.ReaderByCard("R1001")
 	if err != nil || r.Class != "四年级二班" {
 		t.Fatalf("class list did not update 张三: %+v %v", r, err)
