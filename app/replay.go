@@ -52,7 +52,8 @@ func (a eventKey) before(b eventKey) bool {
 func (l *Library) Transact(fn func(Tx) error) error { return l.update(fn) }
 
 // ApplyRemote stores events from other stations and applies them, in the
-// caller's transaction tx (from Transact). Events already stored are
+// caller's transaction tx, which must come from Transact so that observers
+// hear of the events once it commits. Events already stored are
 // skipped, a gap fails with ErrEventGap and nothing of evs is kept. When
 // some event orders before one already applied, the whole log is replayed.
 func (l *Library) ApplyRemote(tx Tx, evs []*Event) error {
@@ -151,6 +152,8 @@ func (l *Library) storeRemote(tx Tx, evs []*Event, deferRebuild bool) (bool, err
 			}
 		}
 	}
+	// Observers (screens, sync) hear of remote changes as of local ones.
+	l.pending = append(l.pending, fresh...)
 	if err := ObserveHLC(tx, maxHLC, l.clock); err != nil {
 		return false, errors.Wrap(err, "moving the clock past remote events")
 	}

@@ -131,6 +131,9 @@ func newBenchPair(b *testing.B, evs []*app.Event) *benchPair {
 	if err := desk.Pair(hub.ID(), proxy.ln.Addr().String(), "hub"); err != nil {
 		b.Fatal(err)
 	}
+	if n, err := strconv.Atoi(os.Getenv("CIRCA_SYNC_BATCH")); err == nil && n > 0 {
+		hub.Node.BatchEvents, desk.Node.BatchEvents = n, n
+	}
 	return &benchPair{hub: hub, desk: desk, proxy: proxy, stop: func() { stopDesk(); stopHub() }}
 }
 

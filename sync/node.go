@@ -398,6 +398,10 @@ func (n *Node) Exchange(ctx context.Context, peer string, r Remote) (Result, err
 	if theirs.Station != peer {
 		return res, errors.Wrapf(ErrWrongStation, "expected %s, got %s", ShortID(peer), ShortID(theirs.Station))
 	}
+	if theirs.Vector[n.ID()] > mine.Vector[n.ID()] {
+		n.log.Warn("a peer holds more of this station's events than this station does: restored from a backup? Taking them back",
+			"peer", ShortID(peer), "have", mine.Vector[n.ID()], "peer_has", theirs.Vector[n.ID()])
+	}
 	rtt := n.clock.Now().Sub(sent)
 	res.Skew = theirs.Time.Sub(sent.Add(rtt / 2))
 	if err := n.noteHello(peer, theirs, res.Skew); err != nil {
