@@ -191,3 +191,39 @@ func TestDamagedLibraryPointsAtBackup(t *testing.T) {
 		t.Fatalf("after restore: %+v", r)
 	}
 }
+
+func TestExportCommands(t *testing.T) {
+	i18n.SetLang(i18n.English)
+	dir := t.TempDir()
+	data := filepath.Join(dir, "lib")
+	staff := map[string]string{"CIRCA_USER": "admin", "CIRCA_PASSWORD": "admin123"}
+	if r := circa(t, nil, "", "--data", data, "demo", "--readers", "10", "--days", "5"); r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	for _, tc := range []struct{ args []string }{
+		{[]string{"export", "titles", "--format", "csv"}},
+		{[]string{"export", "readers", "--format", "xlsx"}},
+		{[]string{"export", "stats", "--format", "pdf", "--report", "loans"}},
+		{[]string{"export", "marcxml"}},
+		{[]string{"export", "all"}},
+		{[]string{"labels", "copies"}},
+		{[]string{"labels", "cards"}},
+	} {
+		out := filepath.Join(dir, strings.Join(tc.args, "-"))
+		args := append([]string{"--data", data}, tc.args...)
+		args = append(args, "--out", out)
+		r := circa(t, staff, "", args...)
+		if r.code != 0 {
+			t.Errorf("%v: %+v", tc.args, r)
+			continue
+		}
+		st, err := os.Stat(out)
+		if err != nil || st.Size() == 0 {
+			t.Errorf("%v wrote nothing: %v", tc.args, err)
+		}
+	}
+	raw, _ := os.ReadFile(filepath.Join(dir, "export-all"))
+	if strings.Contains(string(raw), "argon2id") || !strings.Contains(string(raw), `"collection":"readers"`) {
+		t.Error("the JSON lines export leaks a hash or lacks readers")
+	}
+}
