@@ -130,7 +130,7 @@ func runSIP2Account(c *ctx, args []string) error {
 	var language i18n.Lang
 	if *lang != "" {
 		l, ok := i18n.Parse(*lang)
-		if !ok && !strings.HasPrefix(strings.ToLower(*lang), "en") {
+		if !ok {
 			return usageError("sip2.cli.bad_lang", "lang", *lang)
 		}
 		language = l
@@ -155,12 +155,8 @@ func runSIP2Account(c *ctx, args []string) error {
 	case "add":
 		name := fs.Arg(0)
 		fmtPrompt(c, i18n.T("sip2.cli.password_prompt", "user", name))
-		pw, err := bufio.NewReader(in).ReadString('\n')
-		pw = strings.TrimRight(pw, "\r\n")
-		if pw == "" {
-			if err != nil || c.env.Stdin == nil {
-				return usageError("sip2.cli.need_password")
-			}
+		pw, _ := bufio.NewReader(in).ReadString('\n')
+		if pw = strings.TrimRight(pw, "\r\n"); pw == "" {
 			return usageError("sip2.cli.need_password")
 		}
 		a := sip2app.Account{User: name, Location: *location, Institution: *institution, Lang: language,
