@@ -20,6 +20,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/circa-library/circa/assets"
 	circasync "github.com/circa-library/circa/sync"
 )
 
@@ -40,6 +41,9 @@ func main() {
 	case "-h", "--help", "help":
 		usage()
 		return
+	case "--version", "version":
+		fmt.Println("circa-hub", assets.Version, assets.BuildDate)
+		return
 	default:
 		usage()
 		os.Exit(2)
@@ -54,7 +58,8 @@ func usage() {
 	fmt.Fprintln(os.Stderr, `usage:
   circa-hub init   --data DIR
   circa-hub invite --data DIR [--address HOST:PORT]
-  circa-hub serve  --data DIR [--listen ADDR] [--tz ZONE]`)
+  circa-hub serve  --data DIR [--listen ADDR] [--tz ZONE]
+  circa-hub --version`)
 }
 
 func zone(name string) (*time.Location, error) {
