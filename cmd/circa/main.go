@@ -20,6 +20,7 @@ import (
 	"github.com/circa-library/circa/app/demo"
 	"github.com/circa-library/circa/devices"
 	"github.com/circa-library/circa/internal/cli"
+	"github.com/circa-library/circa/internal/sip2app"
 	"github.com/circa-library/circa/storage"
 	"github.com/circa-library/circa/ui"
 )
@@ -58,6 +59,11 @@ func runDesk(o cli.DeskOptions) int {
 		Chosen: ui.ChosenScanners(o.DataDir),
 	})
 	go scanners.Serve(ctx)
+	if stopSIP2, err := sip2app.Start(ctx, d.Library, slog.Default()); err != nil {
+		slog.Default().Error("sip2: not started", "error", err.Error())
+	} else {
+		defer stopSIP2()
+	}
 
 	cfg := ui.Config{
 		Library: d.Library,
