@@ -556,3 +556,10 @@ func (o *Outbox) Serve(ctx context.Context, m Mailer, every time.Duration, repor
 		}
 	}
 }
+
+// NoticesOf returns the notices that went, or are to go, to a reader: a
+// one-off look for the reader's page. Screens that look often should keep
+// one Outbox and call its NoticesOf.
+func NoticesOf(lib *app.Library, readerID string) ([]*Entry, error) {
+	return NewOutbox(lib).NoticesOf(readerID)
+}
