@@ -334,6 +334,12 @@ func (d *desk) libraryChanged(evs []*app.Event) {
 	if d.mode != "main" {
 		return
 	}
+	for _, ev := range evs {
+		if ev.Station == d.lib.Station() {
+			d.touch() // work done here, by mouse too, keeps the desk awake
+			break
+		}
+	}
 	switch d.screen {
 	case ScreenCirculation:
 		d.circ.refreshReader()
