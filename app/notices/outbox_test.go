@@ -2,6 +2,14 @@ package notices_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"errors"
+	"math/big"
 	"net"
 	"net/textproto"
 	"path/filepath"
@@ -24,6 +32,8 @@ import (
 // client gives up).
 type fakeSMTP struct {
 	t      *testing.T
+	tls    *tls.Config // offer STARTTLS with this certificate when set
+	tlsOK  int         // messages accepted over TLS
 	ln     net.Listener
 	mu     sync.Mutex
 	behave func(n int) string
@@ -86,6 +96,10 @@ func (s *fakeSMTP) serve(c net.Conn) {
 	go func() { <-s.closed; c.Close() }()
 	tp := textproto.NewConn(c)
 	tp.PrintfLine("220 fake ESMTP")
+	secure := false
+	s.mu.Lock()
+	tlsConf := s.tls
+	s.mu.Unlock()
 	for {
 		line, err := tp.ReadLine()
 		if err != nil {
@@ -95,7 +109,17 @@ func (s *fakeSMTP) serve(c net.Conn) {
 		switch verb {
 		case "EHLO", "HELO":
 			tp.PrintfLine("250-fake")
+			if tlsConf != nil && !secure {
+				tp.PrintfLine("250-STARTTLS")
+			}
 			tp.PrintfLine("250 AUTH PLAIN")
+		case "STARTTLS":
+			tp.PrintfLine("220 go ahead")
+			tc := tls.Server(c, tlsConf)
+			if err := tc.Handshake(); err != nil {
+				return
+			}
+			c, tp, secure = tc, textproto.NewConn(tc), true
 		case "AUTH":
 			tp.PrintfLine("235 ok")
 		case "MAIL", "RCPT", "RSET", "NOOP":
@@ -116,6 +140,9 @@ func (s *fakeSMTP) serve(c net.Conn) {
 				s.mu.Lock()
 				if m != nil {
 					s.got = append(s.got, string(m[1]))
+				}
+				if secure {
+					s.tlsOK++
 				}
 				s.mu.Unlock()
 				tp.PrintfLine("250 queued")
@@ -432,5 +459,68 @@ func TestMailStationOnly(t *testing.T) {
 	res, err := ob.SendPending(context.Background(), mailer(srv, f.Lib))
 	if err != nil || res.Sent != 0 || res.Deferred != n {
 		t.Errorf("a station that is not the mail station sent: %+v, %v", res, err)
+	}
+}
+
+// selfSigned makes a certificate for 127.0.0.1 and a pool that trusts it.
+func selfSigned(t *testing.T) (*tls.Config, *x509.CertPool) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(1),
+		Subject:      pkix.Name{CommonName: "fake smtp"},
+		NotBefore:    time.Now().Add(-time.Hour),
+		NotAfter:     time.Now().Add(time.Hour),
+		IPAddresses:  []net.IP{net.ParseIP("127.0.0.1")},
+		KeyUsage:     x509.KeyUsageDigitalSignature,
+		ExtKeyUsage:  []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool := x509.NewCertPool()
+	pool.AddCert(cert)
+	return &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}}, pool
+}
+
+func TestSTARTTLS(t *testing.T) {
+	f := school(t)
+	srv := newFakeSMTP(t, func(int) string { return "ok" })
+	serverTLS, pool := selfSigned(t)
+	srv.mu.Lock()
+	srv.tls = serverTLS
+	srv.mu.Unlock()
+	ob := notices.NewOutbox(f.Lib)
+	n := queueOverdueAndDue(t, f.Lib, ob)
+	m := mailer(srv, f.Lib)
+	m.Config.TLS = "starttls"
+	m.Config.TLSConfig = &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}
+	res, err := ob.SendPending(context.Background(), m)
+	if err != nil || res.Sent != n {
+		t.Fatalf("over STARTTLS: %+v, %v", res, err)
+	}
+	srv.mu.Lock()
+	defer srv.mu.Unlock()
+	if srv.tlsOK != n {
+		t.Errorf("%d of %d messages went over TLS", srv.tlsOK, n)
+	}
+
+	// A server without STARTTLS is refused rather than sent the password in
+	// the clear.
+	plain := newFakeSMTP(t, func(int) string { return "ok" })
+	m2 := mailer(plain, f.Lib)
+	m2.Config.TLS = "starttls"
+	err = m2.Send(context.Background(), &notices.Entry{ID: "x", To: "a@example.org", Subject: "s", Body: "b"})
+	var perm *notices.PermanentError
+	if !errors.As(err, &perm) || len(plain.accepted()) != 0 {
+		t.Errorf("no STARTTLS offered: %v", err)
 	}
 }
