@@ -217,3 +217,29 @@ func TestParseFormat(t *testing.T) {
 		t.Error("docx accepted")
 	}
 }
+
+func TestStatsCommand(t *testing.T) {
+	f := smallLibrary(t)
+	for _, name := range []string{"", reports.TopTitles} {
+		var buf bytes.Buffer
+		if err := export.Stats(f.Lib, &buf, name, "2026-01-05", "2026-02-19", export.XLSX); err != nil {
+			t.Fatal(err)
+		}
+		x, err := excelize.OpenReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := 1
+		if name == "" {
+			want = len(reports.Names())
+		}
+		if got := len(x.GetSheetList()); got != want {
+			t.Errorf("report %q: %d sheets, want %d", name, got, want)
+		}
+		x.Close()
+	}
+	var buf bytes.Buffer
+	if err := export.Stats(f.Lib, &buf, "no_such_report", "2026-01-05", "2026-02-19", export.CSV); app.ReasonOf(err) != app.ReasonInvalidInput {
+		t.Errorf("unknown report: %v", err)
+	}
+}
