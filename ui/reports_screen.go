@@ -48,16 +48,26 @@ func newReportsScreen(w fyne.Window, lib *app.Library, actor func() app.Actor) *
 	s.to.SetPlaceHolder("2026-01-31")
 	presets := []string{tr("reports.ui.this_month"), tr("reports.ui.last_month"), tr("reports.ui.last_30"),
 		tr("reports.ui.this_year"), tr("reports.ui.last_year"), tr("reports.ui.custom")}
+	setting := false
 	s.preset = widget.NewSelect(presets, func(v string) {
 		for i, p := range presets {
 			if p == v && i < len(presets)-1 {
 				from, to := presetPeriod(i, lib.Today())
+				setting = true
 				s.from.SetText(string(from))
 				s.to.SetText(string(to.AddDays(-1)))
+				setting = false
 				s.refresh()
 			}
 		}
 	})
+	// Typing a date makes the period a custom one.
+	custom := func(string) {
+		if !setting && s.preset.SelectedIndex() != len(presets)-1 {
+			s.preset.SetSelectedIndex(len(presets) - 1)
+		}
+	}
+	s.from.OnChanged, s.to.OnChanged = custom, custom
 	return s
 }
 

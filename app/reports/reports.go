@@ -138,7 +138,7 @@ func build(lib *app.Library, names []string, from, to app.Date, cat *i18n.Catalo
 		if err != nil {
 			return err
 		}
-		names2, err := cardTypeNames(tx, cat)
+		cardNames, err := cardTypeNames(tx, cat)
 		if err != nil {
 			return err
 		}
@@ -150,7 +150,7 @@ func build(lib *app.Library, names []string, from, to app.Date, cat *i18n.Catalo
 					return err
 				}
 			} else {
-				t = tableOf(s, n, cat, names2)
+				t = tableOf(s, n, cat, cardNames)
 			}
 			t.Name, t.Period = n, p
 			if t.Title == "" {
