@@ -29,9 +29,9 @@ type Config struct {
 	Kiosk bool
 	// Scans delivers scans from HID scanners; nil when there are none.
 	Scans <-chan devices.Scan
-	// ScannerConnected reports whether a HID scanner is open now; nil means
-	// the desk relies on keyboard-wedge scanning only.
-	ScannerConnected func() bool
+	// ScannerStatuses reports the chosen HID scanners' states
+	// (devices.Manager.Statuses); nil or empty means keyboard mode.
+	ScannerStatuses func() []devices.Status
 	// StartScreen opens the desk on a screen after sign-in: circulation,
 	// readers, catalogue, holds or settings. Empty means circulation.
 	StartScreen string
@@ -375,12 +375,16 @@ func (d *desk) checkIdle() {
 	}
 }
 
-// idleLoop checks for idleness twice a minute for as long as the app runs.
+// idleLoop checks for idleness, and the scanners' state, every few seconds
+// for as long as the app runs.
 func (d *desk) idleLoop() {
-	t := time.NewTicker(30 * time.Second)
+	t := time.NewTicker(3 * time.Second)
 	defer t.Stop()
 	for range t.C {
-		fyne.Do(d.checkIdle)
+		fyne.Do(func() {
+			d.status.refreshScanner()
+			d.checkIdle()
+		})
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/assets/i18n"
+	"github.com/circa-library/circa/devices"
 )
 
 // start is 09:00 on a Friday; nothing in the fixture falls due on a closed day.
@@ -660,4 +661,18 @@ func TestExpiredCardOffersRenewal(t *testing.T) {
 		t.Errorf("after renewing the card: %q", d.circ.bText)
 	}
 	wantOnScreen(t, d, "Card valid until", "27 Nov 2027")
+}
+
+func TestStatusBarScannerState(t *testing.T) {
+	f := newFixture(t)
+	var statuses []devices.Status
+	d := newTestDesk(t, f.lib, Config{ScannerStatuses: func() []devices.Status { return statuses }})
+	d.signedInAs(f.admin)
+	wantOnScreen(t, d, "Scanner: keyboard mode")
+	statuses = []devices.Status{{Device: "0c2e:0b61::0", State: devices.StateDisconnected}}
+	d.status.refreshScanner()
+	wantOnScreen(t, d, "Scanner: not connected")
+	statuses[0].State = devices.StateConnected
+	d.status.refreshScanner()
+	wantOnScreen(t, d, "Scanner: connected")
 }

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/devices"
 )
 
 // statusBar is the line at the bottom of the desk: station, user, scanner,
@@ -76,10 +77,18 @@ func (s *statusBar) refreshScanner() {
 	if s.scanner == nil {
 		return
 	}
+	var statuses []devices.Status
+	if s.d.cfg.ScannerStatuses != nil {
+		statuses = s.d.cfg.ScannerStatuses()
+	}
+	connected := false
+	for _, st := range statuses {
+		connected = connected || st.State == devices.StateConnected
+	}
 	switch {
-	case s.d.cfg.Scans == nil:
+	case len(statuses) == 0:
 		s.scanner.SetText(tr("status.scanner_keyboard"))
-	case s.d.cfg.ScannerConnected != nil && s.d.cfg.ScannerConnected():
+	case connected:
 		s.scanner.SetText(tr("status.scanner_connected"))
 	default:
 		s.scanner.SetText(tr("status.scanner_not_connected"))
