@@ -246,7 +246,7 @@ func decode(t testing.TB, raw []byte) *Batch {
 
 func newSimNet(t testing.TB, seed uint64, n int) *simNet {
 	t.Helper()
-	fid, fevs := founderEvents(t)
+	_, fevs := founderEvents(t)
 	net := &simNet{t: t, rnd: rand.New(rand.NewPCG(seed, 7)), cut: map[[2]int]bool{}}
 	for i := range n {
 		var raw [32]byte
@@ -282,7 +282,6 @@ func newSimNet(t testing.TB, seed uint64, n int) *simNet {
 		}
 		net.stations = append(net.stations, st)
 	}
-	_ = fid
 	// Everyone pairs with everyone.
 	for _, a := range net.stations {
 		for _, b := range net.stations {

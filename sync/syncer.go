@@ -227,7 +227,7 @@ func (s *Syncer) setSyncing(on bool) {
 
 // Refresh recomputes the status from the store and tells subscribers.
 func (s *Syncer) Refresh() {
-	st, err := s.compute()
+	st, err := computeStatus(s.node)
 	if err != nil {
 		s.log.Warn("reading sync status", "error", err.Error())
 		return
@@ -246,10 +246,6 @@ func (s *Syncer) Refresh() {
 	for _, fn := range subs {
 		fn(st)
 	}
-}
-
-func (s *Syncer) compute() (Status, error) {
-	return computeStatus(s.node)
 }
 
 func computeStatus(n *Node) (Status, error) {

@@ -132,13 +132,9 @@ func (s *syncScreen) build() fyne.CanvasObject {
 	return container.NewBorder(top, nil, nil, nil, lists)
 }
 
-// refresh reloads status and exceptions in the background.
-func (s *syncScreen) refresh() {
-	go func() {
-		st := s.st.Status() // also tells the subscription
-		_ = st
-	}()
-}
+// refresh reloads status and exceptions in the background; the
+// subscription brings them to the screen.
+func (s *syncScreen) refresh() { go s.st.Syncer.Refresh() }
 
 func (s *syncScreen) show(st circasync.Status) {
 	s.peers = st.Peers
