@@ -32,6 +32,9 @@ type Config struct {
 	// ScannerStatuses reports the chosen HID scanners' states
 	// (devices.Manager.Statuses); nil or empty means keyboard mode.
 	ScannerStatuses func() []devices.Status
+	// ScannerConnected, used when ScannerStatuses is nil, reports whether a
+	// HID scanner is open now; false shows keyboard mode.
+	ScannerConnected func() bool
 	// StartScreen opens the desk on a screen after sign-in: circulation,
 	// readers, catalogue, holds or settings. Empty means circulation.
 	StartScreen string

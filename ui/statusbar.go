@@ -78,8 +78,11 @@ func (s *statusBar) refreshScanner() {
 		return
 	}
 	var statuses []devices.Status
-	if s.d.cfg.ScannerStatuses != nil {
+	switch {
+	case s.d.cfg.ScannerStatuses != nil:
 		statuses = s.d.cfg.ScannerStatuses()
+	case s.d.cfg.ScannerConnected != nil && s.d.cfg.ScannerConnected():
+		statuses = []devices.Status{{State: devices.StateConnected}}
 	}
 	connected := false
 	for _, st := range statuses {
