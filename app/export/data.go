@@ -113,9 +113,9 @@ func Copies(tx app.Tx, w io.Writer, f Format) (int, error) {
 	}
 	titles := &titleCache{tx: tx, m: map[string]*titleRow{}}
 	n := 0
-	var c app.Copy
+	var c copyRow
 	err = tx.ForEach(app.CollCopies, func(id string, raw []byte) error {
-		c = app.Copy{}
+		c = copyRow{}
 		if err := json.Unmarshal(raw, &c); err != nil || c.Deleted {
 			return errors.Wrapf(err, "decoding copy %s", id)
 		}
@@ -135,6 +135,20 @@ func Copies(tx app.Tx, w io.Writer, f Format) (int, error) {
 		return n, errors.Wrap(err, "exporting copies")
 	}
 	return n, s.Close()
+}
+
+// copyRow is the part of a copy an export shows: decoding only these
+// fields (not the field versions) is most of what makes a million rows fast.
+type copyRow struct {
+	Barcode    string         `json:"barcode"`
+	TitleID    string         `json:"title_id"`
+	ItemType   app.ItemType   `json:"item_type"`
+	Location   string         `json:"location"`
+	CallNumber string         `json:"call_number"`
+	Status     app.CopyStatus `json:"status"`
+	Price      app.Money      `json:"price"`
+	Note       string         `json:"note"`
+	Deleted    bool           `json:"deleted"`
 }
 
 // money is an amount in yuan for a spreadsheet cell.
