@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -549,4 +551,30 @@ func (c countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n.Add(int64(n))
 	return n, err
+}
+
+func TestLoopbackSpeaksHTTP2OverTLS13(t *testing.T) {
+	hub := startStation(t, false)
+	a := startStation(t, false)
+	if err := hub.Pair(a.ID(), "", ""); err != nil {
+		t.Fatal(err)
+	}
+	c := NewClient(a.Ident, hub.Addr(), hub.ID())
+	defer c.Close()
+	hello, err := a.Node.hello()
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := json.Marshal(hello)
+	resp, err := c.post(context.Background(), pathHello, "application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.ProtoMajor != 2 {
+		t.Errorf("protocol %s, want HTTP/2", resp.Proto)
+	}
+	if resp.TLS == nil || resp.TLS.Version != tls.VersionTLS13 {
+		t.Errorf("TLS state %+v, want TLS 1.3", resp.TLS)
+	}
 }

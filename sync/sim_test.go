@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"strconv"
 	gosync "sync"
 	"testing"
 	"time"
@@ -504,6 +506,9 @@ func TestSimulationConverges(t *testing.T) {
 	seeds := 24
 	if testing.Short() {
 		seeds = 4
+	}
+	if n, err := strconv.Atoi(os.Getenv("CIRCA_SIM_SEEDS")); err == nil && n > 0 {
+		seeds = n // a long soak: CIRCA_SIM_SEEDS=500 go test ./sync -run Simulation
 	}
 	for seed := range uint64(seeds) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
