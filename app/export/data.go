@@ -72,24 +72,30 @@ type titleRow struct {
 	Deleted    bool     `json:"deleted"`
 }
 
-// titleCache keeps the titles most recently looked up. Copies are stored in
-// ID order, which is the order they were added, so copies of one title
-// mostly follow each other and a small cache hits nearly always.
-type titleCache struct {
-	tx app.Tx
-	m  map[string]*titleRow
+// titleBrief is what copy and loan rows show of their title.
+type titleBrief struct {
+	Title      string `json:"title"`
+	CallNumber string `json:"call_number"`
 }
 
-const titleCacheSize = 4096
+// titleCache keeps the titles looked up, up to titleCacheSize of them (a
+// few megabytes), then starts again: copies mostly arrive grouped by
+// title, and a library's titles mostly fit.
+type titleCache struct {
+	tx app.Tx
+	m  map[string]*titleBrief
+}
 
-func (c *titleCache) get(id string) (*titleRow, error) {
+const titleCacheSize = 1 << 17
+
+func (c *titleCache) get(id string) (*titleBrief, error) {
 	if t, ok := c.m[id]; ok {
 		return t, nil
 	}
 	if len(c.m) >= titleCacheSize {
 		clear(c.m)
 	}
-	t := &titleRow{}
+	t := &titleBrief{}
 	if _, err := c.tx.Get(app.CollTitles, id, t); err != nil {
 		return nil, errors.Wrapf(err, "reading title %s", id)
 	}
@@ -111,7 +117,7 @@ func Copies(tx app.Tx, w io.Writer, f Format) (int, error) {
 	}); err != nil {
 		return 0, err
 	}
-	titles := &titleCache{tx: tx, m: map[string]*titleRow{}}
+	titles := &titleCache{tx: tx, m: map[string]*titleBrief{}}
 	n := 0
 	var c copyRow
 	err = tx.ForEach(app.CollCopies, func(id string, raw []byte) error {
@@ -225,7 +231,7 @@ func Loans(lib *app.Library, actor app.Actor, w io.Writer, f Format) (int, error
 		}); err != nil {
 			return 0, err
 		}
-		titles := &titleCache{tx: tx, m: map[string]*titleRow{}}
+		titles := &titleCache{tx: tx, m: map[string]*titleBrief{}}
 		cards := map[string]string{}
 		n := 0
 		var l app.Loan
