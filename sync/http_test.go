@@ -226,6 +226,12 @@ func TestLoopbackDesksAndHubConverge(t *testing.T) {
 	seedFounder(t, a)
 	a.join(t, hub, "desk A")
 	b.join(t, hub, "desk B")
+	if err := a.SyncNow(ctx); err != nil {
+		t.Fatalf("%+v", err)
+	}
+	if err := b.SyncNow(ctx); err != nil {
+		t.Fatalf("%+v", err)
+	}
 	// The desks also pair directly, each confirming the other.
 	if err := a.Pair(b.ID(), b.Addr(), "desk B"); err != nil {
 		t.Fatal(err)
@@ -233,15 +239,27 @@ func TestLoopbackDesksAndHubConverge(t *testing.T) {
 	if err := b.Pair(a.ID(), a.Addr(), "desk A"); err != nil {
 		t.Fatal(err)
 	}
+	// Both desks work apart, B's events in between A's: the hub gets them
+	// out of order and must replay.
+	b.clock.Advance(30 * time.Second)
 	workload(t, a, 20)
-	if err := a.SyncNow(ctx); err != nil {
-		t.Fatalf("%+v", err)
-	}
 	workload(t, b, 10)
+	if err := a.Pair(b.ID(), "127.0.0.1:1", "desk B"); err != nil { // B unreachable for now
+		t.Fatal(err)
+	}
+	if err := a.SyncNow(ctx); err == nil {
+		t.Fatal("an unreachable desk was synced")
+	}
+	if err := a.Pair(b.ID(), b.Addr(), "desk B"); err != nil {
+		t.Fatal(err)
+	}
 	if err := b.SyncNow(ctx); err != nil {
 		t.Fatalf("%+v", err)
 	}
 	if err := a.SyncNow(ctx); err != nil {
+		t.Fatalf("%+v", err)
+	}
+	if err := b.SyncNow(ctx); err != nil {
 		t.Fatalf("%+v", err)
 	}
 	want := a.hash(t)

@@ -185,6 +185,12 @@ func hubChores(ctx context.Context, cfg HubConfig, db any, n *Node, log *slog.Lo
 		if err := takeInvites(cfg.DataDir, n); err != nil {
 			log.Warn("taking in invites", "error", err.Error())
 		}
+		// A desk that stopped mid-push may have left the state stale.
+		if rebuilt, err := n.lib.RebuildIfStale(); err != nil {
+			log.Error("replaying the event log", "error", err.Error())
+		} else if rebuilt {
+			log.Info("replayed the event log after an unfinished push")
+		}
 		if !clock.Now().Before(nextBackup) {
 			nextBackup = clock.Now().Add(cfg.BackupEvery)
 			backup(cfg, db, clock.Now(), log)

@@ -278,7 +278,16 @@ func (n *Node) ServePush(peer string, b *Batch) (PushReply, error) {
 		return PushReply{}, err
 	}
 	vec, err := n.applyBatch(peer, b.Events)
-	return PushReply{Vector: vec}, err
+	if err != nil {
+		return PushReply{}, err
+	}
+	if !b.More {
+		// The peer's push is complete: replay now if it came out of order.
+		if _, err := n.lib.RebuildIfStale(); err != nil {
+			return PushReply{}, err
+		}
+	}
+	return PushReply{Vector: vec}, nil
 }
 
 // batchFor collects up to max events beyond have, in replay order, so the

@@ -435,6 +435,9 @@ func (net *simNet) check() {
 			if vec, err = tx.Vector(); err != nil {
 				return err
 			}
+			if stale, err := tx.Meta(app.MetaStale); err != nil || len(stale) > 0 {
+				return errors.Newf("station %d was left with a stale state (%v)", i, err)
+			}
 			if err := tx.Scan(app.IdxLoanOpenCopy, "", "", func(key, id string) error {
 				lent[key]++
 				return nil

@@ -142,6 +142,10 @@ func (s *Syncer) Round(ctx context.Context) time.Duration {
 	defer s.running.Unlock()
 	s.setSyncing(true)
 	wait := s.Interval
+	// A push that a peer never finished may have left the state stale.
+	if _, err := s.node.lib.RebuildIfStale(); err != nil {
+		s.log.Error("replaying the event log", "error", err.Error())
+	}
 	for _, p := range s.node.Peers() {
 		if ctx.Err() != nil {
 			break
