@@ -195,6 +195,8 @@ func (s *Accounts) Authenticate(_ context.Context, user, password, location stri
 		}
 		return acc, nil
 	}
+	// What a stranger typed goes into the log cut to a sane length.
+	user, location = clip(user), clip(location)
 	facts := map[string]string{"user": user}
 	if location != "" {
 		facts["location"] = location
@@ -224,6 +226,13 @@ func (s *Accounts) verify(a Account, password string) bool {
 
 // Anonymous implements sip2.Accounts: every terminal must log in.
 func (s *Accounts) Anonymous() (sip2.Account, bool) { return sip2.Account{}, false }
+
+func clip(s string) string {
+	if len(s) > maxUserLen {
+		s = s[:maxUserLen]
+	}
+	return strings.ToValidUTF8(s, "?")
+}
 
 // actorFor is who a terminal acts as: never staff, always named after its
 // login so the audit log says which machine did what.

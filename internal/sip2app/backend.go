@@ -123,10 +123,6 @@ func (c *call) refusalText(r *app.Refusal) string {
 	return c.cat.T(key, args...)
 }
 
-// refuseWith declines with a message of this package, keeping reason for
-// errors.Is.
-func (c *call) refuseWith(message string, reason error) error { return sip2.Refuse(message, reason) }
-
 func (c *call) date(d app.Date) string { return c.cat.Date(d.Time()) }
 
 // dueTime is the end of a due day in the library's time zone.
@@ -472,7 +468,7 @@ func (c *call) openLoanOf(r *app.Reader, barcode string) (*app.Loan, error) {
 		return nil, err
 	}
 	if loan == nil || loan.ReaderID != r.ID {
-		return nil, c.refuseWith(c.cat.T("sip2.not_your_loan"), app.Refuse(app.ReasonNotOnLoan))
+		return nil, sip2.Refuse(c.cat.T("sip2.not_your_loan"), app.Refuse(app.ReasonNotOnLoan))
 	}
 	return loan, nil
 }
@@ -510,7 +506,7 @@ func (b *Backend) Checkin(ctx context.Context, req sip2.CheckinRequest) (sip2.Ch
 	}
 	fail := sip2.CheckinResult{Item: c.itemOnly(req.Item)}
 	if req.Cancel {
-		return fail, c.refuseWith(c.cat.T("sip2.cancel_checkin"), nil)
+		return fail, sip2.Refuse(c.cat.T("sip2.cancel_checkin"), nil)
 	}
 	res, err := c.lib.CheckIn(c.actor, req.Item)
 	if err != nil {
@@ -638,7 +634,7 @@ func (b *Backend) Hold(ctx context.Context, req sip2.HoldRequest) (sip2.HoldResu
 		return sip2.HoldResult{}, err
 	}
 	if req.Mode == sip2.HoldChange {
-		return sip2.HoldResult{}, c.refuseWith(c.cat.T("sip2.hold_change"), nil)
+		return sip2.HoldResult{}, sip2.Refuse(c.cat.T("sip2.hold_change"), nil)
 	}
 	r, err := c.reader(req.Patron, req.PatronPassword, true)
 	if err != nil {
@@ -663,7 +659,7 @@ func (b *Backend) Hold(ctx context.Context, req sip2.HoldRequest) (sip2.HoldResu
 				return res, nil
 			}
 		}
-		return res, c.refuseWith(c.cat.T("sip2.no_hold", "title", t.Title), app.Refuse(app.ReasonUnknownHold))
+		return res, sip2.Refuse(c.cat.T("sip2.no_hold", "title", t.Title), app.Refuse(app.ReasonUnknownHold))
 	}
 	h, err := c.lib.PlaceHold(c.actor, r.ID, t.ID)
 	if err != nil {
@@ -739,11 +735,11 @@ func (b *Backend) FeePaid(ctx context.Context, req sip2.FeePaidRequest) (sip2.Fe
 		return sip2.FeePaidResult{}, err
 	}
 	if !c.acc.Payments {
-		return sip2.FeePaidResult{}, c.refuseWith(c.cat.T("sip2.payments_off"),
+		return sip2.FeePaidResult{}, sip2.Refuse(c.cat.T("sip2.payments_off"),
 			app.Refuse(app.ReasonPermissionDenied, "permission", string(app.PermTakePayments), "role", string(app.RoleKiosk)))
 	}
 	if cur := c.currency(); req.Amount.Currency != "" && !strings.EqualFold(req.Amount.Currency, cur) {
-		return sip2.FeePaidResult{}, c.refuseWith(c.cat.T("sip2.wrong_currency", "currency", req.Amount.Currency, "library", cur),
+		return sip2.FeePaidResult{}, sip2.Refuse(c.cat.T("sip2.wrong_currency", "currency", req.Amount.Currency, "library", cur),
 			app.Refuse(app.ReasonInvalidInput, "field", "amount"))
 	}
 	r, err := c.lib.ReaderByCard(req.Patron)
@@ -802,7 +798,7 @@ func (b *Backend) BlockPatron(ctx context.Context, req sip2.BlockRequest) (sip2.
 		if err != nil {
 			return p, err
 		}
-		return p, c.refuseWith(c.cat.T("sip2.block_off"),
+		return p, sip2.Refuse(c.cat.T("sip2.block_off"),
 			app.Refuse(app.ReasonPermissionDenied, "permission", string(app.PermBlockReaders), "role", string(app.RoleKiosk)))
 	}
 	blocker := app.Actor{Username: c.actor.Username, Role: app.RoleLibrarian}
