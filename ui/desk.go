@@ -25,7 +25,7 @@ type Config struct {
 	Restore func(path string) error
 	// LoadDemo fills the library with the demo data (first run).
 	LoadDemo func() error
-	// Kiosk is reserved for the self-service kiosk, which has its own screens.
+	// Kiosk makes Start open the self-service kiosk instead of the desk.
 	Kiosk bool
 	// Scans delivers scans from HID scanners; nil when there are none.
 	Scans <-chan devices.Scan
