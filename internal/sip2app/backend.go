@@ -327,7 +327,7 @@ func (c *call) patron(r *app.Reader, pin string) (sip2.Patron, error) {
 			continue
 		}
 		owed += left
-		what := string(f.Kind)
+		what := c.fineKind(f.Kind)
 		if f.CopyID != "" {
 			if cp, err := c.lib.Copy(f.CopyID); err == nil {
 				if t, err := c.lib.Title(cp.TitleID); err == nil {
@@ -382,6 +382,18 @@ func (c *call) patron(r *app.Reader, pin string) (sip2.Patron, error) {
 		p.ScreenMessage = c.refusalText(mustRefusal(why))
 	}
 	return p, nil
+}
+
+func (c *call) fineKind(k app.FineKind) string {
+	switch k {
+	case app.FineOverdue:
+		return c.cat.T("sip2.fine.overdue")
+	case app.FineLost:
+		return c.cat.T("sip2.fine.lost")
+	case app.FineDamaged:
+		return c.cat.T("sip2.fine.damaged")
+	}
+	return c.cat.T("sip2.fine.other")
 }
 
 func mustRefusal(err error) *app.Refusal {
