@@ -188,7 +188,12 @@ func (s *Accounts) Authenticate(_ context.Context, user, password, location stri
 	if err != nil {
 		return sip2.Account{}, err
 	}
-	if ok && s.verify(a, password) {
+	if !ok {
+		// Spend what a wrong password costs, so that timing does not tell
+		// which user IDs exist.
+		a.User, a.PasswordHash = "", decoyHash()
+	}
+	if s.verify(a, password) && ok {
 		acc := sip2.Account{User: a.User, Institution: a.Institution, Location: a.Location}
 		if location != "" {
 			acc.Location = location
@@ -207,6 +212,16 @@ func (s *Accounts) Authenticate(_ context.Context, user, password, location stri
 	return sip2.Account{}, errors.Wrapf(sip2.ErrLoginRefused, "user %q", user)
 }
 
+var decoy struct {
+	once sync.Once
+	hash string
+}
+
+func decoyHash() string {
+	decoy.once.Do(func() { decoy.hash, _ = app.HashSecret("decoy", rand.Reader) })
+	return decoy.hash
+}
+
 func (s *Accounts) verify(a Account, password string) bool {
 	d := loginDigest(a.PasswordHash, password)
 	s.mu.Lock()
@@ -214,7 +229,7 @@ func (s *Accounts) verify(a Account, password string) bool {
 	if g, ok := s.good[a.User]; ok && subtle.ConstantTimeCompare(g[:], d[:]) == 1 {
 		return true
 	}
-	if !app.VerifySecret(a.PasswordHash, password) {
+	if !app.VerifySecret(a.PasswordHash, password) || a.User == "" {
 		return false
 	}
 	if s.good == nil {
