@@ -7,7 +7,10 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/circa-library/circa/assets/i18n"
 )
 
 // ShowStartupError shows, in a small window, why the desk could not open
@@ -64,3 +67,13 @@ func SaveScannerSettings(dataDir string, s ScannerSettings) error {
 
 // ChosenScanners returns the HID scanners this station reads.
 func ChosenScanners(dataDir string) []string { return LoadScannerSettings(dataDir).Chosen }
+
+// SystemLang is the language of the computer's locale as the windowing
+// system reports it (Windows and macOS rarely set LANG): Chinese for any zh
+// locale, else English.
+func SystemLang() i18n.Lang {
+	if l, ok := i18n.Parse(lang.SystemLocale().String()); ok {
+		return l
+	}
+	return i18n.Detect()
+}

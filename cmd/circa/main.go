@@ -18,6 +18,7 @@ import (
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/app/demo"
+	"github.com/circa-library/circa/assets/i18n"
 	"github.com/circa-library/circa/devices"
 	"github.com/circa-library/circa/internal/cli"
 	"github.com/circa-library/circa/internal/sip2app"
@@ -37,6 +38,9 @@ func main() {
 
 func runDesk(o cli.DeskOptions) int {
 	a := fyneapp.NewWithID(appID)
+	if o.Lang == "" {
+		i18n.SetLang(ui.SystemLang())
+	}
 	a.Settings().SetTheme(ui.NewTheme(1))
 	d, err := cli.OpenData(o.DataDir, storage.Options{})
 	if err != nil {
@@ -54,10 +58,7 @@ func runDesk(o cli.DeskOptions) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go cli.AutoBackup(ctx, d, cli.KeepBackups, slog.Default())
-	scanners := devices.NewManager(devices.ManagerConfig{
-		Bus:    &devices.HIDBus{},
-		Chosen: ui.ChosenScanners(o.DataDir),
-	})
+	scanners := devices.NewManager(ui.ScannerManagerConfig(o.DataDir, &devices.HIDBus{}))
 	go scanners.Serve(ctx)
 	if stopSIP2, err := sip2app.Start(ctx, d.Library, slog.Default()); err != nil {
 		slog.Default().Error("sip2: not started", "error", err.Error())
@@ -88,10 +89,11 @@ func runDesk(o cli.DeskOptions) int {
 				return demo.Populate(d.Library, app.System, demo.DefaultOptions)
 			})
 		},
-		Kiosk:       o.Kiosk,
-		Scans:       scanners.Scans(),
-		StartScreen: o.Screen,
-		Lang:        o.Lang,
+		Kiosk:            o.Kiosk,
+		Scans:            ui.DeskScans(scanners),
+		ScannerConnected: ui.ScannerConnected,
+		StartScreen:      o.Screen,
+		Lang:             o.Lang,
 	}
 	if os.Getenv("CIRCA_SCREENSHOT") == "1" && o.AutoLogin != "" {
 		user, pw, _ := strings.Cut(o.AutoLogin, ":")
