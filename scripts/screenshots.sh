@@ -19,7 +19,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mkdir -p shots
 
-# BUILD=0 uses the bin/circa already there.
+# BUILD=0 uses the binary already there; CIRCA_BIN names another one.
+bin=$(realpath "${CIRCA_BIN:-bin/circa}")
 if [ "${BUILD:-1}" = 1 ]; then
 	if grep -q '^build:' Makefile 2>/dev/null; then
 		make build
@@ -35,20 +36,20 @@ export HOME="$tmp/home" LANG=en_US.UTF-8
 mkdir -p "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME" "$XDG_DATA_HOME" "$HOME"
 data="$tmp/library"
 
-./bin/circa demo --data "$data"
+"$bin" --data "$data" demo
 
 for lang in "${LANGS[@]}"; do
 	for screen in "${SCREENS[@]}"; do
 		out="shots/$lang-$screen.png"
 		# One X server per shot: the program and the capture share it.
 		CIRCA_SCREENSHOT=1 xvfb-run -a -s "-screen 0 $SIZE" bash -c '
-			./bin/circa --data "$1" --lang "$2" --screen "$3" --autologin "$4" &
+			"$7" --data "$1" --lang "$2" --screen "$3" --autologin "$4" &
 			pid=$!
 			sleep "$5"
 			import -window root "$6"
 			kill "$pid"
 			wait "$pid" 2>/dev/null || true
-		' _ "$data" "$lang" "$screen" "$ADMIN" "$WAIT" "$out"
+		' _ "$data" "$lang" "$screen" "$ADMIN" "$WAIT" "$out" "$bin"
 		echo "wrote $out"
 	done
 done
