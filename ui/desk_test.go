@@ -676,3 +676,26 @@ func TestStatusBarScannerState(t *testing.T) {
 	d.status.refreshScanner()
 	wantOnScreen(t, d, "Scanner: connected")
 }
+
+func TestLongJobShowsProgressAndCancels(t *testing.T) {
+	f := newFixture(t)
+	d := signedInDesk(t, f, f.admin)
+	release := make(chan struct{})
+	cancelled, finished := false, false
+	d.runJob("Backing up…", func() error { <-release; return nil },
+		func() { cancelled = true }, func(error) { finished = true })
+	time.Sleep(1300 * time.Millisecond)
+	if !d.status.jobBox.Visible() || !d.status.cancel.Visible() {
+		t.Fatal("no progress bar after a second")
+	}
+	wantOnScreen(t, d, "Backing up…")
+	test.Tap(d.status.cancel)
+	if d.status.jobBox.Visible() {
+		t.Error("progress bar stays after Cancel")
+	}
+	close(release)
+	d.jobs.Wait()
+	if !cancelled || finished {
+		t.Errorf("cancelled %v, finished %v", cancelled, finished)
+	}
+}
