@@ -439,17 +439,23 @@ func (d *desk) handleScan(text string) {
 		return
 	}
 	d.status.setAction(tr("scan.scanned", "code", text))
-	kind, text := d.classify(text)
+	kind, code := d.classify(text)
 	switch {
+	case kind == scanBadCheck:
+		if d.screen != ScreenCirculation {
+			d.show(ScreenCirculation)
+		}
+		d.circ.say(bannerError, tr("circ.bad_check_digit", "code", text, "kind", trOr("scan_kind."+code, code)), "", nil)
+		return
 	case kind == scanISBN:
 		d.show(ScreenCatalogue)
-		d.cat.scanISBN(text)
+		d.cat.scanISBN(code)
 	case kind == scanCopy && d.screen == ScreenCatalogue:
-		d.cat.scanCopy(text)
+		d.cat.scanCopy(code)
 	default:
 		if d.screen != ScreenCirculation {
 			d.show(ScreenCirculation)
 		}
-		d.circ.scanned(text, kind)
+		d.circ.scanned(code, kind)
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -697,5 +698,32 @@ func TestLongJobShowsProgressAndCancels(t *testing.T) {
 	d.jobs.Wait()
 	if !cancelled || finished {
 		t.Errorf("cancelled %v, finished %v", cancelled, finished)
+	}
+}
+
+func TestScanRulesRewriteAndCheckDigits(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	rules := devices.Rules{Version: devices.RulesVersion, Rules: []devices.Rule{
+		{Name: "isbn", Kind: devices.KindISBN, Check: devices.CheckISBN},
+		{Name: "cards", Kind: devices.KindReader, Prefixes: []string{"RC"}, Digits: true,
+			Rewrite: devices.Rewrite{StripPrefix: true, Prefix: "R"}},
+	}}
+	raw, err := json.Marshal(rules)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := SaveScannerSettings(dir, ScannerSettings{Rules: raw}); err != nil {
+		t.Fatal(err)
+	}
+	d := newTestDesk(t, f.lib, Config{DataDir: dir})
+	d.signedInAs(f.admin)
+	d.handleScan("RC1001")
+	if d.circ.reader == nil || d.circ.reader.Card != "R1001" {
+		t.Fatalf("rewritten card not found: %q", d.circ.bText)
+	}
+	d.handleScan("9787020008736") // 西游记 with its last digit misread
+	if !strings.Contains(d.circ.bText, "looks like an ISBN, but its check digit is wrong") {
+		t.Errorf("banner %q", d.circ.bText)
 	}
 }

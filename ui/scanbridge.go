@@ -16,6 +16,8 @@ const (
 	scanReader
 	scanCopy
 	scanISBN
+	// scanBadCheck: a rule matched all but the check digit (a misread).
+	scanBadCheck
 )
 
 // classify says what a scanned code is, and gives the code in the form the
@@ -37,6 +39,9 @@ func (d *desk) classify(code string) (scanKind, string) {
 		return scanCopy, res.Code
 	case devices.KindISBN:
 		return scanISBN, res.Code
+	}
+	if res.Problem == devices.ProblemChecksum {
+		return scanBadCheck, string(res.Near)
 	}
 	return scanUnknown, code
 }
