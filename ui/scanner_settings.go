@@ -448,14 +448,6 @@ func (s *scannerSettings) refreshStates() {
 	}
 }
 
-// stateText is the status line shown for a device, for tests.
-func (s *scannerSettings) stateText(key string) string {
-	if l := s.states[key]; l != nil {
-		return l.Text
-	}
-	return ""
-}
-
 // testArea is where staff scan to see what Circa receives.
 func (s *scannerSettings) testArea() fyne.CanvasObject {
 	s.testButton = widget.NewButton(tr("scanners.test.start"), func() {

@@ -122,7 +122,15 @@ func (r *scannerRig) waitFor(what string, cond func() bool) {
 
 func (r *scannerRig) waitState(key, want string) {
 	r.t.Helper()
-	r.waitFor("status "+want+" of "+key, func() bool { return strings.HasPrefix(r.s.stateText(key), want) })
+	r.waitFor("status "+want+" of "+key, func() bool { return strings.HasPrefix(r.stateText(key), want) })
+}
+
+// stateText is the status line shown under a device.
+func (r *scannerRig) stateText(key string) string {
+	if l := r.s.states[key]; l != nil {
+		return l.Text
+	}
+	return ""
 }
 
 // waitBar waits for the status bar's scanner text.
@@ -573,5 +581,42 @@ func TestScannerSettingsCapture(t *testing.T) {
 				out.Close()
 			}
 		})
+	}
+}
+
+// TestScannerManagerConfigAppliesLayout: what the screen saves is what the
+// Manager main starts reads with: the chosen scanner, in the saved layout.
+func TestScannerManagerConfigAppliesLayout(t *testing.T) {
+	dir := t.TempDir()
+	f := scannerFile{ScannerSettings: ScannerSettings{Chosen: []string{simKeyboard.Key()}, Layout: "de"}}
+	if err := f.save(dir); err != nil {
+		t.Fatal(err)
+	}
+	bus := &devices.SimBus{}
+	kb := devices.NewSimDevice(simKeyboard, devices.BootKeyboardDescriptor)
+	kb.Layout = devices.LayoutGerman
+	bus.Plug(kb)
+	mgr := devices.NewManager(ScannerManagerConfig(dir, bus))
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		_ = mgr.Serve(ctx)
+		close(done)
+	}()
+	defer func() {
+		cancel()
+		<-done
+		setChosenScanners(nil)
+	}()
+	if err := kb.Scan("Zeyß-12", ""); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case s := <-mgr.Scans():
+		if s.Text != "Zeyß-12" {
+			t.Errorf("scan decoded as %q, want Zeyß-12", s.Text)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("no scan from the chosen scanner")
 	}
 }
