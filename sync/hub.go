@@ -121,15 +121,6 @@ func takeInvites(dataDir string, n *Node) error {
 	return nil
 }
 
-// backupStore is what the storage may offer for backups.
-type backupStore interface {
-	BackupToFile(path string) error
-}
-
-type backupRotator interface {
-	RotateBackups(dir string, keep int) error
-}
-
 // ServeHub runs the hub until ctx ends.
 func ServeHub(ctx context.Context, cfg HubConfig) error {
 	log := cfg.Logger
@@ -176,7 +167,7 @@ func ServeHub(ctx context.Context, cfg HubConfig) error {
 
 // hubChores takes in invites every few seconds and backs up every
 // BackupEvery.
-func hubChores(ctx context.Context, cfg HubConfig, db any, n *Node, log *slog.Logger) {
+func hubChores(ctx context.Context, cfg HubConfig, db *storage.DB, n *Node, log *slog.Logger) {
 	tick := time.NewTicker(2 * time.Second)
 	defer tick.Stop()
 	clock := n.clock
@@ -203,26 +194,23 @@ func hubChores(ctx context.Context, cfg HubConfig, db any, n *Node, log *slog.Lo
 	}
 }
 
-func backup(cfg HubConfig, db any, now time.Time, log *slog.Logger) {
-	b, ok := db.(backupStore)
-	if !ok {
-		log.Warn("this storage offers no backups; copy the data folder yourself")
-		return
-	}
+// backup writes a dated hot backup into DATA/backups and keeps the newest
+// cfg.KeepBackups.
+func backup(cfg HubConfig, db *storage.DB, now time.Time, log *slog.Logger) {
 	dir := filepath.Join(cfg.DataDir, "backups")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		log.Error("backup failed", "error", err.Error())
 		return
 	}
-	path := filepath.Join(dir, "circa-"+now.UTC().Format("20060102-150405")+".db")
-	if err := b.BackupToFile(path); err != nil {
+	path := filepath.Join(dir, storage.BackupName(now.UTC(), false))
+	if _, err := db.BackupToFile(path); err != nil {
 		log.Error("backup failed", "file", path, "error", err.Error())
 		return
 	}
 	log.Info("backup written", "file", path)
-	if r, ok := db.(backupRotator); ok {
-		if err := r.RotateBackups(dir, cfg.KeepBackups); err != nil {
-			log.Warn("removing old backups", "error", err.Error())
-		}
+	if removed, err := storage.RotateBackups(dir, cfg.KeepBackups); err != nil {
+		log.Warn("removing old backups", "error", err.Error())
+	} else if len(removed) > 0 {
+		log.Info("old backups removed", "count", len(removed))
 	}
 }
