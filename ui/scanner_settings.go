@@ -147,10 +147,16 @@ func (t *scanTee) run(in <-chan devices.Scan) {
 			test(s)
 			continue
 		}
-		select {
-		case t.desk <- s:
-		default: // nobody reads the desk's side: drop, as Manager.Deliver does
-		}
+		t.toDesk(s)
+	}
+}
+
+// toDesk queues a scan for the desk without blocking: when nobody reads the
+// desk's side it is dropped, as Manager.Deliver does.
+func (t *scanTee) toDesk(s devices.Scan) {
+	select {
+	case t.desk <- s:
+	default:
 	}
 }
 
@@ -508,6 +514,12 @@ func (s *scannerSettings) hidScan(sc devices.Scan) {
 	if s.testID == 0 {
 		return
 	}
+	if !shownIn(s.win, s.testButton) {
+		// The screen was left with the test running: the desk needs its scans.
+		s.stopTest()
+		s.tee.toDesk(sc)
+		return
+	}
 	s.armTestTimer()
 	timing := tr("scanners.test.hid_first")
 	if !s.lastScan.IsZero() {
@@ -515,6 +527,36 @@ func (s *scannerSettings) hidScan(sc devices.Scan) {
 	}
 	s.lastScan = sc.Time
 	s.addTestLine(sc, s.deviceName(sc.Device), timing)
+}
+
+// shownIn reports whether o is in w's content or overlays and visible, as
+// far as the containers, scrolls, tabs and splits Circa uses tell.
+func shownIn(w fyne.Window, o fyne.CanvasObject) bool {
+	var find func(c fyne.CanvasObject) bool
+	find = func(c fyne.CanvasObject) bool {
+		if c == nil || !c.Visible() {
+			return false
+		}
+		if c == o {
+			return true
+		}
+		switch c := c.(type) {
+		case *fyne.Container:
+			return slices.ContainsFunc(c.Objects, find)
+		case *container.Scroll:
+			return find(c.Content)
+		case *container.AppTabs:
+			return c.Selected() != nil && find(c.Selected().Content)
+		case *container.DocTabs:
+			return c.Selected() != nil && find(c.Selected().Content)
+		case *container.Split:
+			return find(c.Leading) || find(c.Trailing)
+		case *widget.PopUp:
+			return find(c.Content)
+		}
+		return false
+	}
+	return find(w.Content()) || slices.ContainsFunc(w.Canvas().Overlays().List(), find)
 }
 
 func (s *scannerSettings) deviceName(key string) string {

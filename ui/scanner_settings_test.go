@@ -258,6 +258,34 @@ func TestScannerSettingsChooseSavesAppliesAndTests(t *testing.T) {
 	}
 }
 
+func TestScannerSettingsTestEndsWhenScreenLeft(t *testing.T) {
+	r := newScannerRig(t, i18n.English, "linux")
+	key := simPOS.Key()
+	test.Tap(r.s.checks[key])
+	r.waitState(key, "Connected")
+	desk := DeskScans(r.mgr)
+	test.Tap(r.s.testButton)
+	screen := r.w.Content()
+	r.w.SetContent(container.NewAppTabs(
+		container.NewTabItem("desk", widget.NewLabel("circulation")),
+		container.NewTabItem("scanners", screen)))
+	if err := r.pos.Scan("R1001", ""); err != nil {
+		t.Fatal(err)
+	}
+	r.waitFor("the test to end", func() bool { return r.s.testID == 0 })
+	select {
+	case s := <-desk:
+		if s.Text != "R1001" {
+			t.Errorf("desk got %q, want R1001", s.Text)
+		}
+	default:
+		t.Error("the scan made while the screen was hidden did not reach the desk")
+	}
+	if len(r.s.testLines) != 0 {
+		t.Errorf("test area showed %v", r.s.testLines)
+	}
+}
+
 func TestScannerSettingsTestEndsWhenIdle(t *testing.T) {
 	r := newScannerRig(t, i18n.English, "linux")
 	r.s.opts.testIdle = 20 * time.Millisecond
