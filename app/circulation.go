@@ -270,6 +270,9 @@ func applyCheckout(l *Library, tx Tx, ev *Event) error {
 	if err := tx.Put(&loan); err != nil {
 		return err
 	}
+	if err := countLoan(tx, l.loc, nil, &loan); err != nil {
+		return err
+	}
 	updCp := *cp
 	updCp.Status, updCp.LoanID, updCp.HoldID = CopyOnLoan, loan.ID, ""
 	if err := putCirculationState(tx, ev, cp, &updCp); err != nil {
@@ -543,8 +546,12 @@ func applyCheckin(l *Library, tx Tx, ev *Event) error {
 			return nil // a replayed event changes nothing
 		}
 		at := p.At
+		was := *loan
 		loan.Returned = &at
 		if err := tx.Put(loan); err != nil {
+			return err
+		}
+		if err := countLoan(tx, l.loc, &was, loan); err != nil {
 			return err
 		}
 		if p.FineID != "" {
@@ -730,8 +737,12 @@ func applyRenew(l *Library, tx Tx, ev *Event) error {
 	if !loan.Open() || loan.Renewals >= p.Renewals {
 		return nil // replayed, or overtaken by a later renewal
 	}
+	was := *loan
 	loan.Due, loan.Renewals = p.Due, p.Renewals
-	return tx.Put(loan)
+	if err := tx.Put(loan); err != nil {
+		return err
+	}
+	return countLoan(tx, l.loc, &was, loan)
 }
 
 // LoanView is a loan with what a screen shows beside it.

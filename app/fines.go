@@ -331,8 +331,12 @@ func applyCopyState(l *Library, tx Tx, ev *Event) error {
 		}
 		if loan.Open() {
 			at := p.At
+			was := *loan
 			loan.Returned, loan.Lost = &at, p.Lost
 			if err := tx.Put(loan); err != nil {
+				return err
+			}
+			if err := countLoan(tx, l.loc, &was, loan); err != nil {
 				return err
 			}
 		}

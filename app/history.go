@@ -88,6 +88,7 @@ func applyAnonymised(l *Library, tx Tx, ev *Event) error {
 	if err := json.Unmarshal(ev.Payload, &p); err != nil {
 		return errors.Wrap(err, "decoding history.anonymised")
 	}
+	tally := newDailyTally(tx, l.loc)
 	for _, id := range p.Loans {
 		loan, err := getRecord[Loan](tx, CollLoans, id, ReasonUnknownLoan)
 		if err != nil {
@@ -96,12 +97,16 @@ func applyAnonymised(l *Library, tx Tx, ev *Event) error {
 		if loan.Anonymised || loan.Open() {
 			continue
 		}
+		was := *loan
 		loan.ReaderID, loan.Staff, loan.Anonymised = "", "", true
 		if err := tx.Put(loan); err != nil {
 			return err
 		}
+		if err := tally.loan(&was, loan); err != nil {
+			return err
+		}
 	}
-	return nil
+	return tally.flush()
 }
 
 // ResolveException closes a sync exception with a note on what staff did.

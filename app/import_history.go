@@ -21,6 +21,7 @@ func applyLoansImported(l *Library, tx Tx, ev *Event) error {
 	if err := json.Unmarshal(ev.Payload, &p); err != nil {
 		return errors.Wrap(err, "decoding history.imported")
 	}
+	tally := newDailyTally(tx, l.loc)
 	for i := range p.Loans {
 		loan := p.Loans[i]
 		if loan.Open() {
@@ -35,8 +36,11 @@ func applyLoansImported(l *Library, tx Tx, ev *Event) error {
 		if err := tx.Put(&loan); err != nil {
 			return err
 		}
+		if err := tally.loan(nil, &loan); err != nil {
+			return err
+		}
 	}
-	return nil
+	return tally.flush()
 }
 
 // ImportLoanHistory stores returned loans from another system.

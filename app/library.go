@@ -83,6 +83,9 @@ func Open(store Store, opts Options) (*Library, error) {
 	if err != nil {
 		return nil, errors.Wrap(err, "preparing the library")
 	}
+	if err := l.BackfillDaily(); err != nil {
+		return nil, errors.Wrap(err, "computing the daily figures")
+	}
 	return l, nil
 }
 

@@ -29,7 +29,7 @@ const (
 var SyncedCollections = []Collection{
 	CollTitles, CollCopies, CollReaders, CollCardTypes, CollRules, CollClosedDays,
 	CollLoans, CollHolds, CollFines, CollStaff, CollSettings, CollFeedback,
-	CollExceptions, CollOutbox, CollNotices,
+	CollExceptions, CollOutbox, CollNotices, CollDaily,
 }
 
 // IndexEntry is one secondary-index key of a record. Unique indexes hold one

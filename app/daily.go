@@ -1,0 +1,245 @@
+package app
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"sort"
+	"time"
+
+	"github.com/cockroachdb/errors"
+)
+
+// CollDaily holds one Daily per day: the running aggregates that statistics
+// read instead of decoding every loan of a period.
+const CollDaily Collection = "daily"
+
+// Daily is what the loans of one day (in the library's time zone) add up to.
+// Its ID is the day.
+//
+// A Daily is a pure function of the loans: the "out" figures sum the loans
+// borrowed that day as they stand now, the "return" figures the loans
+// returned that day. apply keeps it so by taking each changed loan's old
+// contribution away and adding its new one (countLoan), in the same
+// transaction as the loan; BackfillDaily computes it from the loans alone.
+// So replay, backfill and a station that saw every event live all hold the
+// same records, and the state hash covers them. Nothing here depends on the
+// title a loan is of (its classification, its authors): a title can be
+// edited after its loans, and reports join titles at report time.
+//
+// Readers holds, for the loans of the day still linked to a reader, a short
+// hash of the reader's ID with how many such loans they have, so that
+// distinct readers over a period is a union. When a loan is anonymised its
+// entry is taken away like any other change to the loan, so an anonymised
+// loan leaves nothing here that leads back to its reader; what remains
+// names only readers whose loans still name them in plain text. The figures
+// (loans, card types, classes, item types, titles, hours) do not change.
+type Daily struct {
+	Day Date `json:"id"`
+
+	// Loans borrowed this day.
+	Loans int `json:"loans,omitempty"`
+	// Renewals sums the renewals of those loans.
+	Renewals int `json:"renewals,omitempty"`
+	// Anonymised counts those loans no longer linked to a reader.
+	Anonymised int `json:"anonymised,omitempty"`
+	// Late counts those loans returned after their due day.
+	Late int `json:"late,omitempty"`
+	// OpenDue counts those loans still out, by due day, so that loans
+	// overdue today can be counted without reading them.
+	OpenDue   map[Date]int   `json:"open_due,omitempty"`
+	LoanHours [24]int        `json:"loan_hours"`
+	CardTypes map[string]int `json:"card_types,omitempty"`
+	Classes   map[string]int `json:"classes,omitempty"`
+	ItemTypes map[string]int `json:"item_types,omitempty"`
+	// Titles counts the loans by title ID.
+	Titles map[string]int `json:"titles,omitempty"`
+	// Readers counts the loans by ReaderHash of a reader still linked.
+	Readers map[string]int `json:"readers,omitempty"`
+
+	// Returns counts loans returned (or closed as lost) this day, whenever
+	// they were borrowed; ReturnHours spreads them over the hours.
+	Returns     int     `json:"returns,omitempty"`
+	ReturnHours [24]int `json:"return_hours"`
+}
+
+// Collection implements Record.
+func (*Daily) Collection() Collection { return CollDaily }
+
+// RecordID implements Record.
+func (d *Daily) RecordID() string { return string(d.Day) }
+
+// Indexes implements Record: days are found by ID, which sorts by date.
+func (*Daily) Indexes() []IndexEntry { return nil }
+
+// ReaderHash is the key of a reader in Daily.Readers: the first 8 bytes of
+// the SHA-256 of the reader ID, in hex. Collisions among a library's
+// readers are negligible (about n²/2⁶⁵).
+func ReaderHash(readerID string) string {
+	sum := sha256.Sum256([]byte(readerID))
+	return hex.EncodeToString(sum[:8])
+}
+
+func (d *Daily) empty() bool {
+	return d.Loans == 0 && d.Returns == 0 && d.Renewals == 0 && d.Anonymised == 0 && d.Late == 0 &&
+		len(d.OpenDue) == 0 && len(d.CardTypes) == 0 && len(d.Classes) == 0 && len(d.ItemTypes) == 0 &&
+		len(d.Titles) == 0 && len(d.Readers) == 0 && d.LoanHours == [24]int{} && d.ReturnHours == [24]int{}
+}
+
+func bump[K comparable](m *map[K]int, k K, n int) {
+	if *m == nil {
+		*m = map[K]int{}
+	}
+	if v := (*m)[k] + n; v != 0 {
+		(*m)[k] = v
+	} else {
+		delete(*m, k)
+	}
+}
+
+// dailyTally gathers the changes of one apply to the days' aggregates, so a
+// batch of loans reads and writes each day once.
+type dailyTally struct {
+	tx   Tx
+	loc  *time.Location
+	days map[Date]*Daily
+}
+
+func newDailyTally(tx Tx, loc *time.Location) *dailyTally {
+	return &dailyTally{tx: tx, loc: loc, days: map[Date]*Daily{}}
+}
+
+func (t *dailyTally) day(d Date) (*Daily, error) {
+	if r, ok := t.days[d]; ok {
+		return r, nil
+	}
+	r := &Daily{}
+	found, err := t.tx.Get(CollDaily, string(d), r)
+	if err != nil {
+		return nil, errors.Wrapf(err, "reading the figures of %s", d)
+	}
+	if !found {
+		r = &Daily{}
+	}
+	r.Day = d
+	t.days[d] = r
+	return r, nil
+}
+
+// loan replaces old's contribution by upd's; old nil is a new loan.
+func (t *dailyTally) loan(old, upd *Loan) error {
+	if old != nil {
+		if err := t.add(old, -1); err != nil {
+			return err
+		}
+	}
+	if upd != nil {
+		return t.add(upd, 1)
+	}
+	return nil
+}
+
+func (t *dailyTally) add(l *Loan, n int) error {
+	if l.Deleted || l.Out.IsZero() {
+		return nil
+	}
+	d, err := t.day(DateOf(l.Out, t.loc))
+	if err != nil {
+		return err
+	}
+	d.Loans += n
+	d.Renewals += n * l.Renewals
+	d.LoanHours[l.Out.In(t.loc).Hour()] += n
+	bump(&d.CardTypes, l.CardType, n)
+	bump(&d.Classes, l.Class, n)
+	bump(&d.ItemTypes, string(l.ItemType), n)
+	bump(&d.Titles, l.TitleID, n)
+	if l.ReaderID == "" || l.Anonymised {
+		d.Anonymised += n
+	} else {
+		bump(&d.Readers, ReaderHash(l.ReaderID), n)
+	}
+	if l.Returned == nil {
+		bump(&d.OpenDue, l.Due, n)
+		return nil
+	}
+	back := DateOf(*l.Returned, t.loc)
+	if l.Due.Before(back) {
+		d.Late += n
+	}
+	r, err := t.day(back)
+	if err != nil {
+		return err
+	}
+	r.Returns += n
+	r.ReturnHours[l.Returned.In(t.loc).Hour()] += n
+	return nil
+}
+
+// flush writes the days touched, dropping a day left with nothing.
+func (t *dailyTally) flush() error {
+	days := make([]Date, 0, len(t.days))
+	for d := range t.days {
+		days = append(days, d)
+	}
+	sort.Slice(days, func(i, j int) bool { return days[i] < days[j] })
+	for _, d := range days {
+		r := t.days[d]
+		var err error
+		if r.empty() {
+			err = t.tx.Delete(CollDaily, string(d))
+		} else {
+			err = t.tx.Put(r)
+		}
+		if err != nil {
+			return errors.Wrapf(err, "saving the figures of %s", d)
+		}
+	}
+	t.days = map[Date]*Daily{}
+	return nil
+}
+
+// countLoan moves the days' aggregates from loan old (nil: none) to loan
+// upd, in the caller's transaction tx. Appliers call it after every write of
+// a loan.
+func countLoan(tx Tx, loc *time.Location, old, upd *Loan) error {
+	t := newDailyTally(tx, loc)
+	if err := t.loan(old, upd); err != nil {
+		return err
+	}
+	return t.flush()
+}
+
+// BackfillDaily computes the daily aggregates from the loans, for a library
+// whose loans were written before the aggregates existed or by a bulk
+// writer that bypasses apply. It does nothing when aggregates exist or
+// there are no loans. Open calls it.
+func (l *Library) BackfillDaily() error {
+	return l.update(func(tx Tx) error {
+		if n, err := tx.Count(CollDaily); err != nil || n > 0 {
+			return err
+		}
+		if n, err := tx.Count(CollLoans); err != nil || n == 0 {
+			return err
+		}
+		return backfillDailyTx(tx, l.loc)
+	})
+}
+
+// backfillDailyTx recomputes every day from the loans, in the caller's
+// transaction tx; the daily collection must be empty.
+func backfillDailyTx(tx Tx, loc *time.Location) error {
+	t := newDailyTally(tx, loc)
+	var loan Loan
+	err := tx.ForEach(CollLoans, func(id string, raw []byte) error {
+		loan = Loan{}
+		if err := json.Unmarshal(raw, &loan); err != nil {
+			return errors.Wrapf(err, "decoding loan %s", id)
+		}
+		return t.add(&loan, 1)
+	})
+	if err != nil {
+		return err
+	}
+	return t.flush()
+}
