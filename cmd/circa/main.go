@@ -58,6 +58,16 @@ func runDesk(o cli.DeskOptions) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go cli.AutoBackup(ctx, d, cli.KeepBackups, slog.Default())
+	station, err := cli.OpenStation(d, false, slog.Default())
+	if err != nil {
+		slog.Error("sync is off", "err", err)
+	} else {
+		go func() {
+			if err := station.Serve(ctx); err != nil {
+				slog.Error("sync stopped", "err", err)
+			}
+		}()
+	}
 	scanners := devices.NewManager(ui.ScannerManagerConfig(o.DataDir, &devices.HIDBus{}))
 	go scanners.Serve(ctx)
 	if stopSIP2, err := sip2app.Start(ctx, d.Library, slog.Default()); err != nil {

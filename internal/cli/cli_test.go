@@ -10,6 +10,7 @@ import (
 
 	"github.com/circa-library/circa/assets/i18n"
 	"github.com/circa-library/circa/internal/cli"
+	circasync "github.com/circa-library/circa/sync"
 )
 
 type run struct {
@@ -225,5 +226,58 @@ func TestExportCommands(t *testing.T) {
 	raw, _ := os.ReadFile(filepath.Join(dir, "export-all"))
 	if strings.Contains(string(raw), "argon2id") || !strings.Contains(string(raw), `"collection":"readers"`) {
 		t.Error("the JSON lines export leaks a hash or lacks readers")
+	}
+}
+
+// TestUSBStickSync sets up a second desk from nothing through a bundle, as a
+// rural library without a network would.
+func TestUSBStickSync(t *testing.T) {
+	i18n.SetLang(i18n.English)
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	staff := map[string]string{"CIRCA_USER": "admin", "CIRCA_PASSWORD": "admin123"}
+	if r := circa(t, nil, "", "--data", a, "demo", "--readers", "8", "--days", "3"); r.code != 0 {
+		t.Fatalf("demo: %+v", r)
+	}
+	idOf := func(data string) string {
+		id, err := circasync.Identify(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return id.ID
+	}
+	if r := circa(t, nil, "", "--data", b, "pair", "add", idOf(a)); r.code != 0 {
+		t.Fatalf("new station pairs: %+v", r)
+	}
+	if r := circa(t, staff, "", "--data", a, "pair", "add", idOf(b)); r.code != 0 {
+		t.Fatalf("pair: %+v", r)
+	}
+	bundle := filepath.Join(dir, "stick.circa")
+	if r := circa(t, staff, "", "--data", a, "sync", "export", "--peer", idOf(b), "--out", bundle); r.code != 0 {
+		t.Fatalf("export: %+v", r)
+	}
+	if r := circa(t, nil, "", "--data", b, "sync", "import", bundle); r.code != 0 {
+		t.Fatalf("import: %+v", r)
+	}
+	if r := circa(t, staff, "", "--data", b, "sync", "import", bundle); r.code != 0 || !strings.Contains(r.stdout, "0 new events") {
+		t.Fatalf("the same bundle twice: %+v", r)
+	}
+	hashOf := func(data string) string {
+		r := circa(t, nil, "", "--data", data, "check", "--json")
+		var rep struct {
+			StateHash string `json:"state_hash"`
+		}
+		json.Unmarshal([]byte(r.stdout), &rep)
+		return rep.StateHash
+	}
+	if ha, hb := hashOf(a), hashOf(b); ha == "" || ha != hb {
+		t.Fatalf("after the bundle the stations differ: %s vs %s", ha, hb)
+	}
+	// A tampered bundle changes nothing.
+	raw, _ := os.ReadFile(bundle)
+	raw[len(raw)/2] ^= 1
+	os.WriteFile(bundle, raw, 0o600)
+	if r := circa(t, staff, "", "--data", b, "sync", "import", bundle); r.code == 0 {
+		t.Fatalf("a tampered bundle was accepted: %+v", r)
 	}
 }
