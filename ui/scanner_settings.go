@@ -90,7 +90,8 @@ func ScannerWedgeConfig(dataDir string) devices.WedgeConfig { return loadScanner
 
 // ScannerManagerConfig returns the scanner Manager's configuration saved in
 // the data folder: the chosen scanners, their keyboard layout, ending scans
-// on a pause, and SetScannerStatus to hear their statuses.
+// on a pause, and SetScannerStatus to hear their statuses. It also tells
+// the status store which scanners are chosen, so call it once, at start.
 func ScannerManagerConfig(dataDir string, bus devices.Bus) devices.ManagerConfig {
 	f := loadScannerFile(dataDir)
 	cfg := devices.ManagerConfig{Bus: bus, Chosen: f.Chosen, OnStatus: SetScannerStatus}
