@@ -11,6 +11,7 @@ import (
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/assets/i18n"
 	"github.com/circa-library/circa/devices"
+	circasync "github.com/circa-library/circa/sync"
 )
 
 // Config is what main hands the desk.
@@ -41,6 +42,10 @@ type Config struct {
 	// AutoLogin signs this actor in without asking (screenshots only; main
 	// sets it only when CIRCA_SCREENSHOT=1).
 	AutoLogin *app.Actor
+	// ScannerManager, when set, gives Settings its Scanners tab.
+	ScannerManager ScannerManager
+	// Sync, when set, gives Settings its Sync tab.
+	Sync *circasync.Station
 	// Lang is the language to start in (main's --lang). Empty: the one
 	// chosen last in Settings on this computer, else i18n's own choice.
 	Lang i18n.Lang

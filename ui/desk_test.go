@@ -552,6 +552,7 @@ func TestSettingsRulesGrid(t *testing.T) {
 	f := newFixture(t)
 	d := signedInDesk(t, f, f.admin)
 	d.show(ScreenSettings)
+	d.settings.tabs.SelectIndex(1) // tabs are built when opened
 	var stu *ruleRow
 	for _, row := range d.settings.rules.rows {
 		if row.card() == "STU" && row.item() == "" {

@@ -80,10 +80,13 @@ func newScanBridge(d *desk, opts deskOptions) *scanBridge {
 		b.now = time.Now
 	}
 	if opts.wedge {
-		b.wedge = devices.NewWedge(devices.WedgeConfig{
-			OnScan:    func(s devices.Scan) { d.handleScan(s.Text) },
-			OnRelease: b.release,
-		})
+		cfg := devices.WedgeConfig{}
+		if d.cfg.DataDir != "" {
+			cfg = ScannerWedgeConfig(d.cfg.DataDir) // the thresholds set on the scanner screen
+		}
+		cfg.OnScan = func(s devices.Scan) { d.handleScan(s.Text) }
+		cfg.OnRelease = b.release
+		b.wedge = devices.NewWedge(cfg)
 	}
 	return b
 }

@@ -26,17 +26,64 @@ type settingsScreen struct {
 func newSettingsScreen(d *desk) *settingsScreen { return &settingsScreen{d: d} }
 
 func (s *settingsScreen) build() fyne.CanvasObject {
-	s.rules = newRulesGrid(s.d)
-	s.tabs = container.NewAppTabs(
-		container.NewTabItem(tr("settings.library"), s.libraryTab()),
-		container.NewTabItem(tr("settings.rules"), s.rules.build()),
-		container.NewTabItem(tr("settings.card_types"), s.cardTypesTab()),
-		container.NewTabItem(tr("settings.calendar"), s.calendarTab()),
-		container.NewTabItem(tr("settings.staff"), s.staffTab()),
-		container.NewTabItem(tr("settings.data"), s.dataTab()),
-	)
+	d := s.d
+	s.rules = newRulesGrid(d)
+	actor := func() app.Actor { return d.actor }
+	type tab struct {
+		name  string
+		build func() fyne.CanvasObject
+	}
+	tabs := []tab{
+		{tr("settings.library"), s.libraryTab},
+		{tr("settings.rules"), s.rules.build},
+		{tr("settings.card_types"), s.cardTypesTab},
+		{tr("settings.calendar"), s.calendarTab},
+		{tr("settings.staff"), s.staffTab},
+		{tr("settings.data"), s.dataTab},
+	}
+	if d.cfg.ScannerManager != nil {
+		tabs = append(tabs, tab{tr("settings.scanners"), func() fyne.CanvasObject {
+			return NewScannerSettings(d.win, d.cfg.DataDir, d.cfg.ScannerManager)
+		}})
+	}
+	if d.cfg.Sync != nil {
+		tabs = append(tabs, tab{tr("settings.sync"), func() fyne.CanvasObject { return NewSyncScreen(d.win, d.cfg.Sync, actor) }})
+	}
+	if d.actor.Can(app.PermImport) {
+		tabs = append(tabs,
+			tab{tr("settings.import"), func() fyne.CanvasObject { return NewImportScreen(d.win, d.lib, actor) }},
+			tab{tr("settings.year_end"), func() fyne.CanvasObject { return NewYearEndScreen(d.lib, actor) }})
+	}
+	if d.actor.Can(app.PermViewAudit) {
+		tabs = append(tabs,
+			tab{tr("settings.audit"), func() fyne.CanvasObject { return NewAuditScreen(d.lib, actor) }},
+			tab{tr("settings.feedback"), func() fyne.CanvasObject { return NewFeedbackScreen(d.lib, actor) }})
+	}
+	// Tabs are built when first opened: some screens read the whole log.
+	items := make([]*container.TabItem, len(tabs))
+	built := make([]bool, len(tabs))
+	for i, t := range tabs {
+		items[i] = container.NewTabItem(t.name, widget.NewLabel(""))
+	}
+	open := func(i int) {
+		if i >= 0 && i < len(tabs) && !built[i] {
+			built[i] = true
+			items[i].Content = tabs[i].build()
+		}
+	}
+	if s.tab >= len(tabs) {
+		s.tab = 0
+	}
+	open(s.tab)
+	s.tabs = container.NewAppTabs(items...)
 	s.tabs.SelectIndex(s.tab)
-	s.tabs.OnSelected = func(*container.TabItem) { s.tab = s.tabs.SelectedIndex() }
+	s.tabs.OnSelected = func(*container.TabItem) {
+		s.tab = s.tabs.SelectedIndex()
+		if !built[s.tab] {
+			open(s.tab)
+			s.tabs.Refresh()
+		}
+	}
 	return s.tabs
 }
 
