@@ -4,11 +4,16 @@
 // rate, how long holds wait, the busiest hours, each beside the previous
 // period of equal length.
 //
-// Every figure comes from one pass over the loans borrowed in the two periods
-// (the loan_out index, whose keys are RFC 3339 check-out times, gives exactly
-// those), so a whole dashboard costs what one figure costs. Anonymised loans
-// count like any other: they keep card type, class and item type. No report
-// names a reader or lists one reader's history.
+// Every figure comes from the daily aggregates app keeps in the same
+// transaction as each loan (app.Daily: one record per day holding what the
+// loans borrowed and returned that day add up to), so a year reads about
+// 730 records whatever the number of loans, and a whole dashboard costs
+// what one figure costs. Classification and authors are joined from the
+// titles borrowed, as the titles stand now; holds are read one by one
+// (there are few). Returns count on the day they happen, however long the
+// loan was out. Anonymised loans count like any other: they keep card type,
+// class and item type, and only stop counting as an active reader. No
+// report names a reader or lists one reader's history.
 //
 // A report is a Table (named columns, rows of strings and numbers) with a
 // Chart spec; chart.go draws charts as images, package export writes tables
@@ -16,17 +21,9 @@
 //
 // # Scale
 //
-// The pass decodes every loan of the two periods (plus ReturnLookbackDays
-// before them, for returns): about 13–19 µs of CPU per loan on the shared
-// build machines (see bench_test.go), so a year of a school library (tens of
-// thousands of loans) takes well under a second, but a year of the scale
-// library (2.5 million loans a year) takes minutes. Meeting "a year in under
-// a second" there needs running aggregates kept by app in the same
-// transaction as the loan: a local, derived bucket keyed by check-out day
-// holding that day's counts (loans, renewals, by card type, class, item
-// type, hour, open loans by due day, returns by return day and hour) and,
-// in compact binary, its title IDs with counts and its reader IDs, rebuilt
-// for a day whenever a checkout, checkin, renewal, loss, import or
-// anonymisation touches a loan of that day. A year then reads 730 small
-// records instead of millions of loans.
+// Reading a day costs its size: a few kilobytes for a school library, a few
+// hundred for the scale library's busiest days, whose per-title and
+// per-reader counts dominate. bench_test.go measures a year and a whole
+// dashboard; scan_test.go keeps the old pass over every loan as the
+// brute-force count the aggregates are tested against.
 package reports

@@ -108,8 +108,8 @@ func Build(lib *app.Library, name string, from, to app.Date) (*Table, error) {
 	return ts[0], nil
 }
 
-// Dashboard computes every report for [from, to), from one pass over the
-// loans, in the current language.
+// Dashboard computes every report for [from, to), from one reading of the
+// daily aggregates, in the current language.
 func Dashboard(lib *app.Library, from, to app.Date) ([]*Table, error) {
 	return build(lib, Names(), from, to, i18n.Current())
 }
@@ -348,7 +348,6 @@ func loansOverTime(s *Stats, cat *i18n.Catalogue) *Table {
 		c.Series[2].Values = append(c.Series[2].Values, float64(b.PrevLoans))
 	}
 	t.Chart = c
-	t.Note = cat.T("reports.note.returns_lookback", "days", ReturnLookbackDays)
 	return t
 }
 

@@ -56,12 +56,6 @@ func AutoGranularity(p Period) Granularity {
 	return Monthly
 }
 
-// ReturnLookbackDays is how far before the previous period the scan starts, so
-// that returns in the periods of loans borrowed earlier are counted. Loans
-// kept out longer than this are missed by the returns figures (a loan_returned
-// index would remove the limit; see the package's report).
-const ReturnLookbackDays = 120
-
 // Pair is a count in the period and in the previous one.
 type Pair struct {
 	Cur, Prev int
@@ -75,7 +69,8 @@ type Bucket struct {
 	PrevLoans, PrevRetns int
 }
 
-// Stats are every figure of the two periods, from one pass over their loans.
+// Stats are every figure of the two periods, from the daily aggregates of
+// their days.
 type Stats struct {
 	Period, Prev Period
 	Granularity  Granularity
@@ -108,8 +103,8 @@ type Stats struct {
 
 	// Titles holds the few fields reports need of each title met.
 	Titles map[string]*TitleInfo
-	// Scanned is how many loans were decoded.
-	Scanned int
+	// DaysRead is how many daily aggregates were read.
+	DaysRead int
 }
 
 // OverdueRate is Late/Loans of the period (cur) or the previous one.
@@ -139,22 +134,6 @@ type TitleInfo struct {
 	Deleted    bool     `json:"deleted,omitempty"`
 }
 
-// loanStat is the part of a loan statistics read; decoding only these fields
-// is what keeps a year's scan fast.
-type loanStat struct {
-	TitleID    string       `json:"title_id"`
-	ReaderID   string       `json:"reader_id"`
-	Out        time.Time    `json:"out"`
-	Due        app.Date     `json:"due"`
-	Returned   *time.Time   `json:"returned"`
-	Renewals   int          `json:"renewals"`
-	CardType   string       `json:"card_type"`
-	Class      string       `json:"class"`
-	ItemType   app.ItemType `json:"item_type"`
-	Anonymised bool         `json:"anonymised"`
-	Deleted    bool         `json:"deleted"`
-}
-
 type holdStat struct {
 	Placed     time.Time  `json:"placed"`
 	ReadySince *time.Time `json:"ready_since"`
@@ -180,15 +159,116 @@ func Compute(lib *app.Library, p Period, g Granularity) (*Stats, error) {
 }
 
 // ComputeTx is Compute in the caller's transaction tx; loc is the library's
-// time zone and today the day overdue is judged against.
+// time zone (the one its daily figures are kept in) and today the day
+// overdue is judged against.
+//
+// The figures come from the daily aggregates app keeps (app.Daily), one
+// record per day of the two periods; titles are read only for the titles
+// borrowed (for classification and authors, as they stand now), holds one
+// by one (there are few).
 func ComputeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granularity) (*Stats, error) {
+	s := newStats(p, g, today)
+	cur, prev := bucketStarts(p, g), bucketStarts(s.Prev, g)
+	readers := [2]map[string]struct{}{{}, {}}
+	addAll := func(m map[string]*Pair, from map[string]int, isPrev bool) {
+		for k, n := range from {
+			c := m[k]
+			if c == nil {
+				c = &Pair{}
+				m[k] = c
+			}
+			*c.at(isPrev) += n
+		}
+	}
+	var d app.Daily
+	for day := s.Prev.From; day.Before(p.To); day = day.AddDays(1) {
+		d = app.Daily{}
+		found, err := tx.Get(app.CollDaily, string(day), &d)
+		if err != nil {
+			return nil, errors.Wrapf(err, "reading the figures of %s", day)
+		}
+		if !found {
+			continue
+		}
+		s.DaysRead++
+		isPrev := day.Before(p.From)
+		i := 0
+		if isPrev {
+			i = bucketOf(prev, day)
+			if i >= len(s.Buckets) {
+				i = -1 // the previous period can have one bucket more
+			}
+		} else {
+			i = bucketOf(cur, day)
+		}
+		if i >= 0 {
+			b := &s.Buckets[i]
+			if isPrev {
+				b.PrevLoans += d.Loans
+				b.PrevRetns += d.Returns
+			} else {
+				b.Loans += d.Loans
+				b.Returns += d.Returns
+			}
+		}
+		*s.Loans.at(isPrev) += d.Loans
+		*s.Returns.at(isPrev) += d.Returns
+		*s.Renewals.at(isPrev) += d.Renewals
+		*s.Anonymised.at(isPrev) += d.Anonymised
+		late := d.Late
+		for due, n := range d.OpenDue {
+			if due.Before(today) {
+				late += n
+			}
+		}
+		*s.Late.at(isPrev) += late
+		if !isPrev {
+			for h := range 24 {
+				s.LoanHours[h] += d.LoanHours[h]
+				s.ReturnHours[h] += d.ReturnHours[h]
+			}
+		}
+		addAll(s.ByCardType, d.CardTypes, isPrev)
+		addAll(s.ByClass, d.Classes, isPrev)
+		addAll(s.ByItemType, d.ItemTypes, isPrev)
+		addAll(s.ByTitle, d.Titles, isPrev)
+		for r := range d.Readers {
+			readers[btoi(isPrev)][r] = struct{}{}
+		}
+	}
+	s.ActiveReaders = Pair{Cur: len(readers[0]), Prev: len(readers[1])}
+	// Classification and authors are the titles' as they stand now.
+	ids := make([]string, 0, len(s.ByTitle))
+	for id := range s.ByTitle {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		n := s.ByTitle[id]
+		t, err := titleInfo(tx, s.Titles, id)
+		if err != nil {
+			return nil, err
+		}
+		s.ByCLC[CLCClass(t.CLC)] = n.plus(s.ByCLC[CLCClass(t.CLC)])
+		s.ByDewey[DeweyHundreds(t.Dewey)] = n.plus(s.ByDewey[DeweyHundreds(t.Dewey)])
+		for _, a := range t.Authors {
+			s.ByAuthor[a] = n.plus(s.ByAuthor[a])
+		}
+	}
+	if err := holdWaits(tx, loc, s); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func newStats(p Period, g Granularity, today app.Date) *Stats {
 	s := &Stats{
 		Period: p, Prev: p.Previous(), Granularity: g, Today: today,
 		ByCardType: map[string]*Pair{}, ByClass: map[string]*Pair{}, ByItemType: map[string]*Pair{},
 		ByCLC: map[string]*Pair{}, ByDewey: map[string]*Pair{}, ByTitle: map[string]*Pair{},
 		ByAuthor: map[string]*Pair{}, Titles: map[string]*TitleInfo{},
 	}
-	cur, prev := bucketStarts(p, g), bucketStarts(s.Prev, g)
+	cur := bucketStarts(p, g)
 	s.Buckets = make([]Bucket, len(cur))
 	for i := range cur {
 		s.Buckets[i].From = cur[i]
@@ -197,102 +277,32 @@ func ComputeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 			s.Buckets[i].To = cur[i+1]
 		}
 	}
-	readers := [2]map[string]bool{{}, {}}
+	return s
+}
 
-	inc := func(m map[string]*Pair, k string, prev bool) {
-		c := m[k]
-		if c == nil {
-			c = &Pair{}
-			m[k] = c
-		}
-		if prev {
-			c.Prev++
-		} else {
-			c.Cur++
-		}
+func (p *Pair) at(prev bool) *int {
+	if prev {
+		return &p.Prev
 	}
-	add := func(pr *Pair, prev bool) {
-		if prev {
-			pr.Prev++
-		} else {
-			pr.Cur++
-		}
-	}
+	return &p.Cur
+}
 
-	scanFrom := instant(s.Prev.From.AddDays(-ReturnLookbackDays), loc)
-	prevFrom, curFrom, curTo := instant(s.Prev.From, loc), instant(p.From, loc), instant(p.To, loc)
-	var ls loanStat
-	err := tx.Scan(app.IdxLoanOut, scanFrom, curTo, func(_, id string) error {
-		ls = loanStat{}
-		found, err := tx.Get(app.CollLoans, id, &ls)
-		if err != nil || !found || ls.Deleted {
-			return err
-		}
-		s.Scanned++
-		// Returns in either period, whenever the loan began.
-		if ls.Returned != nil {
-			rd := app.DateOf(*ls.Returned, loc)
-			switch {
-			case inPeriod(rd, p):
-				s.Returns.Cur++
-				s.Buckets[bucketOf(cur, rd)].Returns++
-				s.ReturnHours[ls.Returned.In(loc).Hour()]++
-			case inPeriod(rd, s.Prev):
-				s.Returns.Prev++
-				if i := bucketOf(prev, rd); i < len(s.Buckets) {
-					s.Buckets[i].PrevRetns++
-				}
-			}
-		}
-		outKey := ls.Out.UTC().Format(time.RFC3339)
-		if outKey < prevFrom {
-			return nil
-		}
-		isPrev := outKey < curFrom
-		od := app.DateOf(ls.Out, loc)
-		add(&s.Loans, isPrev)
-		if isPrev {
-			if i := bucketOf(prev, od); i < len(s.Buckets) {
-				s.Buckets[i].PrevLoans++
-			}
-		} else {
-			s.Buckets[bucketOf(cur, od)].Loans++
-			s.LoanHours[ls.Out.In(loc).Hour()]++
-		}
-		s.Renewals.Cur, s.Renewals.Prev = s.Renewals.Cur+btoi(!isPrev)*ls.Renewals, s.Renewals.Prev+btoi(isPrev)*ls.Renewals
-		if ls.ReaderID == "" || ls.Anonymised {
-			add(&s.Anonymised, isPrev)
-		} else {
-			readers[btoi(isPrev)][ls.ReaderID] = true
-		}
-		late := (ls.Returned != nil && ls.Due.Before(app.DateOf(*ls.Returned, loc))) ||
-			(ls.Returned == nil && ls.Due.Before(today))
-		if late {
-			add(&s.Late, isPrev)
-		}
-		inc(s.ByCardType, ls.CardType, isPrev)
-		inc(s.ByClass, ls.Class, isPrev)
-		inc(s.ByItemType, string(ls.ItemType), isPrev)
-		inc(s.ByTitle, ls.TitleID, isPrev)
-		t, err := titleInfo(tx, s.Titles, ls.TitleID)
-		if err != nil {
-			return err
-		}
-		inc(s.ByCLC, CLCClass(t.CLC), isPrev)
-		inc(s.ByDewey, DeweyHundreds(t.Dewey), isPrev)
-		for _, a := range t.Authors {
-			inc(s.ByAuthor, a, isPrev)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, errors.Wrap(err, "reading loans")
+// plus returns a new pair, p added to q (nil: none).
+func (p *Pair) plus(q *Pair) *Pair {
+	out := *p
+	if q != nil {
+		out.Cur += q.Cur
+		out.Prev += q.Prev
 	}
-	s.ActiveReaders = Pair{Cur: len(readers[0]), Prev: len(readers[1])}
+	return &out
+}
 
+// holdWaits counts the holds whose copy reached the hold shelf in either
+// period and their average wait from placing.
+func holdWaits(tx app.Tx, loc *time.Location, s *Stats) error {
 	var hs holdStat
 	var wait [2]float64
-	err = tx.ForEach(app.CollHolds, func(id string, raw []byte) error {
+	err := tx.ForEach(app.CollHolds, func(id string, raw []byte) error {
 		hs = holdStat{}
 		if found, err := tx.Get(app.CollHolds, id, &hs); err != nil || !found || hs.Deleted || hs.ReadySince == nil {
 			return err
@@ -300,7 +310,7 @@ func ComputeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 		rd := app.DateOf(*hs.ReadySince, loc)
 		days := hs.ReadySince.Sub(hs.Placed).Hours() / 24
 		switch {
-		case inPeriod(rd, p):
+		case inPeriod(rd, s.Period):
 			s.HoldsReady.Cur++
 			wait[0] += days
 		case inPeriod(rd, s.Prev):
@@ -310,7 +320,7 @@ func ComputeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 		return nil
 	})
 	if err != nil {
-		return nil, errors.Wrap(err, "reading holds")
+		return errors.Wrap(err, "reading holds")
 	}
 	if s.HoldsReady.Cur > 0 {
 		s.HoldWaitDays[0] = wait[0] / float64(s.HoldsReady.Cur)
@@ -318,7 +328,7 @@ func ComputeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 	if s.HoldsReady.Prev > 0 {
 		s.HoldWaitDays[1] = wait[1] / float64(s.HoldsReady.Prev)
 	}
-	return s, nil
+	return nil
 }
 
 func btoi(b bool) int {
@@ -326,12 +336,6 @@ func btoi(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-// instant is the RFC 3339 UTC key of midnight starting day d in loc.
-func instant(d app.Date, loc *time.Location) string {
-	t := d.Time()
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc).UTC().Format(time.RFC3339)
 }
 
 func inPeriod(d app.Date, p Period) bool { return !d.Before(p.From) && d.Before(p.To) }

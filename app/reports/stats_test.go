@@ -138,22 +138,12 @@ func TestAnonymisedLoansStillCount(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Anonymise by hand the way history.go does: reader ID cleared.
-	err = f.Store.Update(func(tx app.Tx) error {
-		return tx.ForEach(app.CollLoans, func(id string, raw []byte) error {
-			var l app.Loan
-			if _, err := tx.Get(app.CollLoans, id, &l); err != nil {
-				return err
-			}
-			if l.Open() {
-				return nil
-			}
-			l.ReaderID, l.Anonymised = "", true
-			return tx.Put(&l)
-		})
-	})
-	if err != nil {
+	// Anonymise as the library does: everything returned over a day ago.
+	if err := f.Lib.SetSetting(app.System, app.SettingRetentionDays, "1"); err != nil {
 		t.Fatal(err)
+	}
+	if n, err := f.Lib.AnonymiseHistory(app.System); err != nil || n == 0 {
+		t.Fatalf("anonymised %d loans: %v", n, err)
 	}
 	after, err := reports.Compute(f.Lib, p, "")
 	if err != nil {
