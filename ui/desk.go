@@ -96,6 +96,9 @@ type deskOptions struct {
 	wedge bool
 	// now is the wedge's clock (default time.Now).
 	now func() time.Time
+	// manualFlush leaves flushing held keys to the test, instead of a timer
+	// that would race with it.
+	manualFlush bool
 }
 
 // desk is the window and what its screens share.
@@ -391,6 +394,7 @@ func (d *desk) idleLoop() {
 	for range t.C {
 		fyne.Do(func() {
 			d.status.refreshScanner()
+			d.status.refreshSync()
 			d.checkIdle()
 		})
 	}

@@ -582,7 +582,7 @@ func TestWedgeRoutesScansWhateverHasFocus(t *testing.T) {
 	now := start
 	step := 5 * time.Millisecond
 	clock := func() time.Time { now = now.Add(step); return now }
-	d := newDesk(a, Config{Library: f.lib, Lang: i18n.English}, deskOptions{wedge: true, now: clock})
+	d := newDesk(a, Config{Library: f.lib, Lang: i18n.English}, deskOptions{wedge: true, now: clock, manualFlush: true})
 	t.Cleanup(func() { d.win.Close() })
 	d.signedInAs(f.admin)
 	c := d.win.Canvas()

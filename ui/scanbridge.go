@@ -69,13 +69,15 @@ type scanBridge struct {
 	wedge *devices.Wedge
 	now   func() time.Time
 	timer *time.Timer
+	// manual: no timer; the caller flushes (tests).
+	manual bool
 	// target receives released keystrokes: the entry they were typed
 	// into, or nil for the canvas.
 	target *deskEntry
 }
 
 func newScanBridge(d *desk, opts deskOptions) *scanBridge {
-	b := &scanBridge{d: d, now: opts.now}
+	b := &scanBridge{d: d, now: opts.now, manual: opts.manualFlush}
 	if b.now == nil {
 		b.now = time.Now
 	}
@@ -154,7 +156,7 @@ func (b *scanBridge) feedKey(k *fyne.KeyEvent) bool {
 // schedule arranges a Flush when the held keys' burst can no longer grow.
 func (b *scanBridge) schedule() {
 	when, ok := b.wedge.Deadline()
-	if !ok {
+	if !ok || b.manual {
 		return
 	}
 	wait := when.Sub(b.now())

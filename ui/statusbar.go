@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/assets/i18n"
 	"github.com/circa-library/circa/devices"
 )
 
@@ -41,7 +42,8 @@ func (s *statusBar) build() fyne.CanvasObject {
 	s.station = widget.NewLabel(tr("status.station", "station", st))
 	s.user = widget.NewLabel("")
 	s.scanner = widget.NewLabel("")
-	s.sync = widget.NewLabel(tr("status.sync_not_set_up"))
+	s.sync = widget.NewLabel("")
+	s.refreshSync()
 	s.action = widget.NewLabel(s.actionText)
 	s.action.Truncation = fyne.TextTruncateEllipsis
 	s.progress = widget.NewProgressBarInfinite()
@@ -96,6 +98,37 @@ func (s *statusBar) refreshScanner() {
 	default:
 		s.scanner.SetText(tr("status.scanner_not_connected"))
 	}
+}
+
+// refreshSync shows the state of sync: honest words, or "not set up" when
+// the desk has no sync station.
+func (s *statusBar) refreshSync() {
+	if s.sync == nil {
+		return
+	}
+	st := s.d.cfg.Sync
+	if st == nil {
+		s.sync.SetText(tr("status.sync_not_set_up"))
+		return
+	}
+	status := st.Status()
+	var text string
+	switch {
+	case len(status.Peers) == 0:
+		text = tr("status.sync_no_peers")
+	case status.Syncing:
+		text = tr("status.sync_syncing")
+	default:
+		last := tr("status.sync_never")
+		if !status.LastSync.IsZero() {
+			last = i18n.DateTime(status.LastSync.In(s.d.lib.Location()))
+		}
+		text = tr("status.sync_state", "waiting", status.Waiting, "last", last)
+	}
+	if status.OpenExceptions > 0 {
+		text += " · " + tr("status.sync_exceptions", "count", status.OpenExceptions)
+	}
+	s.sync.SetText(text)
 }
 
 // setAction shows the last thing the desk did.
