@@ -1,5 +1,8 @@
 // Package ui is Circa's lending desk in Fyne: the circulation screen, readers,
 // catalogue, reservations, settings, first run, sign-in and the status bar.
+// The desk also hosts the screens other files of the package build
+// (statistics, notices; scanners, sync, import, year end, audit and feedback
+// as Settings tabs) and hands over to the kiosk when Config.Kiosk is set.
 //
 // It is the only package that imports fyne.io. It builds widgets and calls
 // app for every decision: no lending rule lives here. Screens are small
