@@ -102,6 +102,9 @@ func runDesk(o cli.DeskOptions) int {
 		Kiosk:            o.Kiosk,
 		Scans:            ui.DeskScans(scanners),
 		ScannerConnected: ui.ScannerConnected,
+		ScannerStatuses:  ui.ScannerStatuses,
+		ScannerManager:   scanners,
+		Sync:             station,
 		StartScreen:      o.Screen,
 		Lang:             o.Lang,
 	}
