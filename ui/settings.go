@@ -49,6 +49,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 	if d.cfg.Sync != nil {
 		tabs = append(tabs, tab{tr("settings.sync"), func() fyne.CanvasObject { return NewSyncScreen(d.win, d.cfg.Sync, actor) }})
 	}
+	tabs = append(tabs, tab{tr("settings.sip2"), func() fyne.CanvasObject { return NewSIP2Settings(d.win, d.lib, actor) }})
 	if d.actor.Can(app.PermImport) {
 		tabs = append(tabs,
 			tab{tr("settings.import"), func() fyne.CanvasObject { return NewImportScreen(d.win, d.lib, actor) }},
