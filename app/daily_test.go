@@ -187,11 +187,11 @@ func checkDailyAgainstLoans(t *testing.T, lib *app.Library) {
 			inc(&d.CardTypes, l.CardType)
 			inc(&d.Classes, l.Class)
 			inc(&d.ItemTypes, string(l.ItemType))
-			inc(&d.Titles, l.TitleID)
+			inc((*map[string]int)(&d.Titles), l.TitleID)
 			if l.ReaderID == "" {
 				d.Anonymised++
 			} else {
-				inc(&d.Readers, app.ReaderHash(l.ReaderID))
+				inc((*map[string]int)(&d.Readers), app.ReaderHash(l.ReaderID))
 			}
 			if l.Returned == nil {
 				if d.OpenDue == nil {
@@ -223,5 +223,31 @@ func checkDailyAgainstLoans(t *testing.T, lib *app.Library) {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("daily figures differ from a count of the loans (-count +daily):\n%s", diff)
+	}
+}
+
+// BenchmarkDailyDecode decodes one busy day of the full scale library
+// (about 7,000 loans of 6,500 titles by 5,000 readers), which is what a
+// report reads per day and a check-out reads and writes once.
+func BenchmarkDailyDecode(b *testing.B) {
+	d := &app.Daily{Day: "2026-05-06", Loans: 7000, Titles: map[string]int{}, Readers: map[string]int{},
+		CardTypes: map[string]int{"STU": 4000, "REG": 1000}, Classes: map[string]int{"初一1班": 300}}
+	for i := 0; i < 6500; i++ {
+		d.Titles[fmt.Sprintf("title-%09d", i*31)] = 1 + i%3
+	}
+	for i := 0; i < 5000; i++ {
+		d.Readers[app.ReaderHash(fmt.Sprintf("reader-%09d", i*17))] = 1 + i%2
+	}
+	raw, err := json.Marshal(d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(raw)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		var back app.Daily
+		if err := json.Unmarshal(raw, &back); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

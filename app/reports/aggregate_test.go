@@ -11,6 +11,7 @@ import (
 	"github.com/circa-library/circa/app/demo"
 	"github.com/circa-library/circa/app/reports"
 	"github.com/circa-library/circa/app/reports/fixture"
+	"github.com/circa-library/circa/assets/i18n"
 )
 
 // sameAsScan checks that the figures from the daily aggregates are those of
@@ -101,4 +102,28 @@ func TestAggregatesOfImportedHistory(t *testing.T) {
 		}
 		sameAsScan(t, lib, year)
 	})
+}
+
+// TestOneReportIsItsDashboardTable checks that a report built alone, which
+// reads fewer titles, is the table the dashboard shows.
+func TestOneReportIsItsDashboardTable(t *testing.T) {
+	f := fixture.New(t, fixture.Options{Titles: 40, CopiesPerTitle: 1, Readers: 20, Seed: 21})
+	f.Simulate(t, 60, 10, 22)
+	cat := i18n.New(i18n.English)
+	all, err := reports.BuildIn(f.Lib, nil, "2026-01-10", "2026-03-01", cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, name := range reports.Names() {
+		one, err := reports.BuildIn(f.Lib, []string{name}, "2026-01-10", "2026-03-01", cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(all[i].Rows) == 0 && name != reports.NotBorrowed {
+			t.Errorf("%s: no rows: the test proves nothing", name)
+		}
+		if d := cmp.Diff(all[i], one[0]); d != "" {
+			t.Errorf("%s alone differs from the dashboard's (-dashboard +alone):\n%s", name, d)
+		}
+	}
 }

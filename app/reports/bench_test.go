@@ -69,3 +69,21 @@ func BenchmarkDashboardYear(b *testing.B) {
 	}
 	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 }
+
+// BenchmarkReportYear is each dashboard figure for a year on its own, as the
+// desk builds it when one report is opened.
+func BenchmarkReportYear(b *testing.B) {
+	lib := fixture.ScaleLibrary(b, benchScale)
+	cat := i18n.New(i18n.Chinese)
+	for _, name := range reports.Names() {
+		b.Run(name, func(b *testing.B) {
+			cpu := cpuTime()
+			for i := 0; i < b.N; i++ {
+				if _, err := reports.BuildIn(lib, []string{name}, year.From, year.To, cat); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+		})
+	}
+}

@@ -132,9 +132,18 @@ func build(lib *app.Library, names []string, from, to app.Date, cat *i18n.Catalo
 	if err := p.Check(); err != nil {
 		return nil, err
 	}
+	titles := joinNone
+	for _, n := range names {
+		switch n {
+		case TopTitles:
+			titles = max(titles, joinTop)
+		case CLC, Dewey, TopAuthors:
+			titles = joinAll
+		}
+	}
 	var out []*Table
 	err := lib.View(func(tx app.Tx) error {
-		s, err := ComputeTx(tx, lib.Location(), lib.Today(), p, AutoGranularity(p))
+		s, err := computeTx(tx, lib.Location(), lib.Today(), p, AutoGranularity(p), titles)
 		if err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"encoding/json"
 	"sort"
 	"strings"
 	"time"
@@ -167,9 +168,24 @@ func Compute(lib *app.Library, p Period, g Granularity) (*Stats, error) {
 // borrowed (for classification and authors, as they stand now), holds one
 // by one (there are few).
 func ComputeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granularity) (*Stats, error) {
+	return computeTx(tx, loc, today, p, g, joinAll)
+}
+
+// join says which titles a computation reads: reading every title borrowed
+// in a year is most of the cost of a year's figures, and only the
+// classification and author figures need it.
+type join int
+
+const (
+	joinNone join = iota // no titles: ByCLC, ByDewey, ByAuthor and Titles stay empty
+	joinTop              // Titles holds the TopN titles only
+	joinAll
+)
+
+func computeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granularity, titles join) (*Stats, error) {
 	s := newStats(p, g, today)
 	cur, prev := bucketStarts(p, g), bucketStarts(s.Prev, g)
-	readers := [2]map[string]struct{}{{}, {}}
+	readers := [2]map[string]struct{}{{}, {}} // reader hashes
 	addAll := func(m map[string]*Pair, from map[string]int, isPrev bool) {
 		for k, n := range from {
 			c := m[k]
@@ -180,9 +196,23 @@ func ComputeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 			*c.at(isPrev) += n
 		}
 	}
-	var d app.Daily
+	readerSet := func(isPrev bool) func(string, int) {
+		set := readers[btoi(isPrev)]
+		return func(k string, _ int) { set[k] = struct{}{} }
+	}
+	titleCount := func(isPrev bool) func(string, int) {
+		return func(k string, n int) {
+			c := s.ByTitle[k]
+			if c == nil {
+				c = &Pair{}
+				s.ByTitle[k] = c
+			}
+			*c.at(isPrev) += n
+		}
+	}
+	var d dayFigures
 	for day := s.Prev.From; day.Before(p.To); day = day.AddDays(1) {
-		d = app.Daily{}
+		d = dayFigures{}
 		found, err := tx.Get(app.CollDaily, string(day), &d)
 		if err != nil {
 			return nil, errors.Wrapf(err, "reading the figures of %s", day)
@@ -231,18 +261,34 @@ func ComputeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 		addAll(s.ByCardType, d.CardTypes, isPrev)
 		addAll(s.ByClass, d.Classes, isPrev)
 		addAll(s.ByItemType, d.ItemTypes, isPrev)
-		addAll(s.ByTitle, d.Titles, isPrev)
-		for r := range d.Readers {
-			readers[btoi(isPrev)][r] = struct{}{}
+		if len(d.Titles) > 0 {
+			if err := app.EachCount(d.Titles, titleCount(isPrev)); err != nil {
+				return nil, errors.Wrapf(err, "reading the titles of %s", day)
+			}
+		}
+		if len(d.Readers) > 0 {
+			if err := app.EachCount(d.Readers, readerSet(isPrev)); err != nil {
+				return nil, errors.Wrapf(err, "reading the readers of %s", day)
+			}
 		}
 	}
 	s.ActiveReaders = Pair{Cur: len(readers[0]), Prev: len(readers[1])}
 	// Classification and authors are the titles' as they stand now.
-	ids := make([]string, 0, len(s.ByTitle))
-	for id := range s.ByTitle {
-		ids = append(ids, id)
+	var ids []string
+	switch titles {
+	case joinTop:
+		for _, id := range top(s.ByTitle, TopN) {
+			if _, err := titleInfo(tx, s.Titles, id); err != nil {
+				return nil, err
+			}
+		}
+	case joinAll:
+		ids = make([]string, 0, len(s.ByTitle))
+		for id := range s.ByTitle {
+			ids = append(ids, id)
+		}
+		sort.Strings(ids)
 	}
-	sort.Strings(ids)
 	for _, id := range ids {
 		n := s.ByTitle[id]
 		t, err := titleInfo(tx, s.Titles, id)
@@ -259,6 +305,25 @@ func ComputeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 		return nil, err
 	}
 	return s, nil
+}
+
+// dayFigures is app.Daily as reports read it: the per-title and per-reader
+// counts are summed straight from their encoding (app.EachCount) instead of
+// being built into maps first.
+type dayFigures struct {
+	Loans       int              `json:"loans"`
+	Renewals    int              `json:"renewals"`
+	Anonymised  int              `json:"anonymised"`
+	Late        int              `json:"late"`
+	OpenDue     map[app.Date]int `json:"open_due"`
+	LoanHours   [24]int          `json:"loan_hours"`
+	CardTypes   map[string]int   `json:"card_types"`
+	Classes     map[string]int   `json:"classes"`
+	ItemTypes   map[string]int   `json:"item_types"`
+	Titles      json.RawMessage  `json:"titles"`
+	Readers     json.RawMessage  `json:"readers"`
+	Returns     int              `json:"returns"`
+	ReturnHours [24]int          `json:"return_hours"`
 }
 
 func newStats(p Period, g Granularity, today app.Date) *Stats {
