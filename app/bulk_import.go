@@ -48,8 +48,14 @@ func (l *Library) ImportTitles(actor Actor, items []ImportItem, dup OnDuplicate)
 	if err := require(actor, PermImport); err != nil {
 		return nil, err
 	}
+	return l.importTitles(actor, items, dup, false)
+}
+
+// importTitles runs the import of items in one transaction, rolled back
+// when preview is set.
+func (l *Library) importTitles(actor Actor, items []ImportItem, dup OnDuplicate, preview bool) ([]ImportOutcome, error) {
 	out := make([]ImportOutcome, len(items))
-	err := l.update(func(tx Tx) error {
+	err := l.inTx(preview, func(tx Tx) error {
 		for i, it := range items {
 			out[i] = ImportOutcome{Source: it.Source}
 			if err := l.importOne(tx, actor, it, dup, &out[i]); err != nil {
@@ -62,6 +68,27 @@ func (l *Library) ImportTitles(actor Actor, items []ImportItem, dup OnDuplicate)
 		return nil
 	})
 	return out, err
+}
+
+// errPreview rolls back a preview transaction.
+var errPreview = errors.New("preview only")
+
+// inTx runs fn in one durable transaction, or, for a preview, in one that
+// is always rolled back so the same code tells what would happen.
+func (l *Library) inTx(preview bool, fn func(Tx) error) error {
+	if !preview {
+		return l.update(fn)
+	}
+	err := l.update(func(tx Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return errPreview
+	})
+	if errors.Is(err, errPreview) {
+		return nil
+	}
+	return err
 }
 
 func (l *Library) importOne(tx Tx, actor Actor, it ImportItem, dup OnDuplicate, o *ImportOutcome) error {
@@ -207,17 +234,20 @@ func (l *Library) ImportReaders(actor Actor, readers []ReaderInput, sources []st
 	if err := require(actor, PermEditReaders); err != nil {
 		return nil, err
 	}
+	return l.importReaders(actor, readers, sources, false)
+}
+
+func (l *Library) importReaders(actor Actor, readers []ReaderInput, sources []string, preview bool) ([]ReaderImportOutcome, error) {
 	out := make([]ReaderImportOutcome, len(readers))
 	today := l.Today()
-	err := l.update(func(tx Tx) error {
+	err := l.inTx(preview, func(tx Tx) error {
 		for i, in := range readers {
 			o := &out[i]
 			if i < len(sources) {
 				o.Source = sources[i]
 			}
 			o.Card = NormalizeBarcode(in.Card)
-			err := l.upsertReader(tx, actor, in, today, o)
-			if err != nil {
+			if err := l.upsertReader(tx, actor, in, today, o); err != nil {
 				if _, refused := RefusalOf(err); !refused {
 					return err
 				}
@@ -300,54 +330,14 @@ func (l *Library) upsertReader(tx Tx, actor Actor, in ReaderInput, today Date, o
 	return l.updateRecord(tx, actor, old, &upd)
 }
 
-// errPreview rolls back a preview transaction.
-var errPreview = errors.New("preview only")
-
 // PreviewImportTitles works out what ImportTitles would do, writing
 // nothing: it runs the same code in a transaction that is rolled back.
 func (l *Library) PreviewImportTitles(items []ImportItem) ([]ImportOutcome, error) {
-	out := make([]ImportOutcome, len(items))
-	err := l.update(func(tx Tx) error {
-		for i, it := range items {
-			out[i] = ImportOutcome{Source: it.Source}
-			if err := l.importOne(tx, System, it, DuplicateSkip, &out[i]); err != nil {
-				if _, refused := RefusalOf(err); !refused {
-					return err
-				}
-				out[i].Err = err
-			}
-		}
-		return errPreview
-	})
-	if errors.Is(err, errPreview) {
-		err = nil
-	}
-	return out, err
+	return l.importTitles(System, items, DuplicateSkip, true)
 }
 
 // PreviewImportReaders works out what ImportReaders would do, writing
 // nothing.
 func (l *Library) PreviewImportReaders(readers []ReaderInput, sources []string) ([]ReaderImportOutcome, error) {
-	out := make([]ReaderImportOutcome, len(readers))
-	today := l.Today()
-	err := l.update(func(tx Tx) error {
-		for i, in := range readers {
-			o := &out[i]
-			if i < len(sources) {
-				o.Source = sources[i]
-			}
-			o.Card = NormalizeBarcode(in.Card)
-			if err := l.upsertReader(tx, System, in, today, o); err != nil {
-				if _, refused := RefusalOf(err); !refused {
-					return err
-				}
-				o.Err = err
-			}
-		}
-		return errPreview
-	})
-	if errors.Is(err, errPreview) {
-		err = nil
-	}
-	return out, err
+	return l.importReaders(System, readers, sources, true)
 }
