@@ -5,7 +5,6 @@ import (
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/assets/i18n"
-	"github.com/circa-library/circa/storage"
 )
 
 func runBatch(c *ctx, args []string) error {
@@ -27,15 +26,11 @@ func runBatch(c *ctx, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := OpenData(c.dataDir, storage.Options{})
+	d, actor, err := c.openSigned(*user)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	actor, err := c.signIn(d.Library, *user)
-	if err != nil {
-		return err
-	}
 	var lines []app.BatchLine
 	switch kind {
 	case "checkin":
@@ -136,14 +131,11 @@ func runLoans(c *ctx, args []string) error {
 	if *card == "" {
 		return usageError("cli.batch.need_reader")
 	}
-	d, err := OpenData(c.dataDir, storage.Options{})
+	d, _, err := c.openSigned(*user)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if _, err := c.signIn(d.Library, *user); err != nil {
-		return err
-	}
 	r, err := d.Library.ReaderByCard(*card)
 	if err != nil {
 		return err

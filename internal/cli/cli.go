@@ -16,6 +16,7 @@ import (
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/assets"
 	"github.com/circa-library/circa/assets/i18n"
+	"github.com/circa-library/circa/storage"
 )
 
 // DeskOptions say how to open the desk window.
@@ -229,6 +230,21 @@ func (c *ctx) signIn(lib *app.Library, user string) (app.Actor, error) {
 		pw = strings.TrimRight(line, "\r\n")
 	}
 	return lib.SignIn(user, pw)
+}
+
+// openSigned opens the data folder and signs in as user; the caller closes
+// the data.
+func (c *ctx) openSigned(user string) (*Data, app.Actor, error) {
+	d, err := OpenData(c.dataDir, storage.Options{})
+	if err != nil {
+		return nil, app.Actor{}, err
+	}
+	actor, err := c.signIn(d.Library, user)
+	if err != nil {
+		d.Close()
+		return nil, app.Actor{}, err
+	}
+	return d, actor, nil
 }
 
 func (c *ctx) writeJSON(v any) error {

@@ -14,7 +14,6 @@ import (
 	"github.com/circa-library/circa/app/export"
 	"github.com/circa-library/circa/app/importer"
 	"github.com/circa-library/circa/assets/i18n"
-	"github.com/circa-library/circa/storage"
 )
 
 func init() {
@@ -52,15 +51,11 @@ func runExport(c *ctx, args []string) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	d, err := OpenData(c.dataDir, storage.Options{})
+	d, actor, err := c.openSigned(*user)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	actor, err := c.signIn(d.Library, *user)
-	if err != nil {
-		return err
-	}
 	f, err := createOut(*out)
 	if err != nil {
 		return err
@@ -197,14 +192,11 @@ func runLabels(c *ctx, args []string) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	d, err := OpenData(c.dataDir, storage.Options{})
+	d, _, err := c.openSigned(*user)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	if _, err := c.signIn(d.Library, *user); err != nil {
-		return err
-	}
 	sheet := export.LabelSheets[0]
 	if kind == "cards" {
 		sheet = export.LabelSheets[len(export.LabelSheets)-1]

@@ -12,7 +12,6 @@ import (
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/app/importer"
 	"github.com/circa-library/circa/assets/i18n"
-	"github.com/circa-library/circa/storage"
 )
 
 func init() {
@@ -44,15 +43,11 @@ func runImport(c *ctx, args []string) error {
 		return errors.Wrapf(err, "opening %s", fs.Arg(0))
 	}
 	defer f.Close()
-	d, err := OpenData(c.dataDir, storage.Options{})
+	d, actor, err := c.openSigned(*user)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	actor, err := c.signIn(d.Library, *user)
-	if err != nil {
-		return err
-	}
 	// Ctrl-C stops between batches: nothing is half-imported.
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -138,15 +133,11 @@ func runPromote(c *ctx, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	d, err := OpenData(c.dataDir, storage.Options{})
+	d, actor, err := c.openSigned(*user)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
-	actor, err := c.signIn(d.Library, *user)
-	if err != nil {
-		return err
-	}
 	g := app.Grades(strings.Split(*grades, ","))
 	var plan []app.PromotionLine
 	if *dry {
