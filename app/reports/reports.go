@@ -132,18 +132,9 @@ func build(lib *app.Library, names []string, from, to app.Date, cat *i18n.Catalo
 	if err := p.Check(); err != nil {
 		return nil, err
 	}
-	titles := joinNone
-	for _, n := range names {
-		switch n {
-		case TopTitles:
-			titles = max(titles, joinTop)
-		case CLC, Dewey, TopAuthors:
-			titles = joinAll
-		}
-	}
 	var out []*Table
 	err := lib.View(func(tx app.Tx) error {
-		s, err := computeTx(tx, lib.Location(), lib.Today(), p, AutoGranularity(p), titles)
+		s, err := computeTx(tx, lib.Location(), lib.Today(), p, AutoGranularity(p), needsOf(names))
 		if err != nil {
 			return err
 		}
@@ -412,20 +403,25 @@ func breakdown(m map[string]*Pair, heading string, label func(string) string, or
 
 // top returns the keys with the most loans in the period, most first.
 func top(m map[string]*Pair, n int) []string {
-	keys := make([]string, 0, len(m))
+	type entry struct {
+		key string
+		cur int
+	}
+	list := make([]entry, 0, len(m))
 	for k, p := range m {
 		if p.Cur > 0 && k != "" {
-			keys = append(keys, k)
+			list = append(list, entry{k, p.Cur})
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		if m[keys[i]].Cur != m[keys[j]].Cur {
-			return m[keys[i]].Cur > m[keys[j]].Cur
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].cur != list[j].cur {
+			return list[i].cur > list[j].cur
 		}
-		return keys[i] < keys[j]
+		return list[i].key < list[j].key
 	})
-	if len(keys) > n {
-		keys = keys[:n]
+	keys := make([]string, 0, min(n, len(list)))
+	for _, e := range list[:min(n, len(list))] {
+		keys = append(keys, e.key)
 	}
 	return keys
 }

@@ -3,6 +3,7 @@ package reports
 import (
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -168,12 +169,20 @@ func Compute(lib *app.Library, p Period, g Granularity) (*Stats, error) {
 // borrowed (for classification and authors, as they stand now), holds one
 // by one (there are few).
 func ComputeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granularity) (*Stats, error) {
-	return computeTx(tx, loc, today, p, g, joinAll)
+	return computeTx(tx, loc, today, p, g, everything)
 }
 
-// join says which titles a computation reads: reading every title borrowed
-// in a year is most of the cost of a year's figures, and only the
-// classification and author figures need it.
+// needs says which of the costly parts a computation does. Summing the
+// per-title and per-reader counts of a year's days, and reading every title
+// borrowed, is most of the cost of a year's figures, and most reports need
+// neither.
+type needs struct {
+	titleCounts bool // ByTitle
+	readers     bool // ActiveReaders
+	titles      join
+}
+
+// join says which titles a computation reads.
 type join int
 
 const (
@@ -182,10 +191,31 @@ const (
 	joinAll
 )
 
-func computeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granularity, titles join) (*Stats, error) {
+var everything = needs{titleCounts: true, readers: true, titles: joinAll}
+
+// needsOf returns what the reports names need.
+func needsOf(names []string) needs {
+	var n needs
+	for _, name := range names {
+		switch name {
+		case Summary:
+			n.readers = true
+		case NotBorrowed:
+			n.titleCounts = true
+		case TopTitles:
+			n.titleCounts, n.titles = true, max(n.titles, joinTop)
+		case CLC, Dewey, TopAuthors:
+			n.titleCounts, n.titles = true, joinAll
+		}
+	}
+	return n
+}
+
+func computeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granularity, need needs) (*Stats, error) {
 	s := newStats(p, g, today)
 	cur, prev := bucketStarts(p, g), bucketStarts(s.Prev, g)
-	readers := [2]map[string]struct{}{{}, {}} // reader hashes
+	readers := [2]map[uint64]struct{}{{}, {}} // reader hashes
+	var badHash error
 	addAll := func(m map[string]*Pair, from map[string]int, isPrev bool) {
 		for k, n := range from {
 			c := m[k]
@@ -198,7 +228,13 @@ func computeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 	}
 	readerSet := func(isPrev bool) func(string, int) {
 		set := readers[btoi(isPrev)]
-		return func(k string, _ int) { set[k] = struct{}{} }
+		return func(k string, _ int) {
+			h, err := strconv.ParseUint(k, 16, 64)
+			if err != nil {
+				badHash = errors.Wrapf(err, "reader hash %q", k)
+			}
+			set[h] = struct{}{}
+		}
 	}
 	titleCount := func(isPrev bool) func(string, int) {
 		return func(k string, n int) {
@@ -261,21 +297,24 @@ func computeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 		addAll(s.ByCardType, d.CardTypes, isPrev)
 		addAll(s.ByClass, d.Classes, isPrev)
 		addAll(s.ByItemType, d.ItemTypes, isPrev)
-		if len(d.Titles) > 0 {
+		if need.titleCounts && len(d.Titles) > 0 {
 			if err := app.EachCount(d.Titles, titleCount(isPrev)); err != nil {
 				return nil, errors.Wrapf(err, "reading the titles of %s", day)
 			}
 		}
-		if len(d.Readers) > 0 {
+		if need.readers && len(d.Readers) > 0 {
 			if err := app.EachCount(d.Readers, readerSet(isPrev)); err != nil {
 				return nil, errors.Wrapf(err, "reading the readers of %s", day)
+			}
+			if badHash != nil {
+				return nil, badHash
 			}
 		}
 	}
 	s.ActiveReaders = Pair{Cur: len(readers[0]), Prev: len(readers[1])}
 	// Classification and authors are the titles' as they stand now.
 	var ids []string
-	switch titles {
+	switch need.titles {
 	case joinTop:
 		for _, id := range top(s.ByTitle, TopN) {
 			if _, err := titleInfo(tx, s.Titles, id); err != nil {
