@@ -177,13 +177,7 @@ func changedFields(old, updated Record) (map[string]json.RawMessage, map[string]
 
 // Title returns the title with id.
 func (l *Library) Title(id string) (*Title, error) {
-	var t *Title
-	err := l.view(func(tx Tx) error {
-		var err error
-		t, err = getRecord[Title](tx, CollTitles, id, ReasonUnknownTitle)
-		return err
-	})
-	return t, err
+	return viewRecord[Title](l, CollTitles, id, ReasonUnknownTitle)
 }
 
 // UpdateTitle changes a title's fields to in.
@@ -379,13 +373,7 @@ func refuseTakenBarcode(tx Tx, barcode, self string) error {
 
 // Copy returns the copy with id.
 func (l *Library) Copy(id string) (*Copy, error) {
-	var c *Copy
-	err := l.view(func(tx Tx) error {
-		var err error
-		c, err = getRecord[Copy](tx, CollCopies, id, ReasonUnknownCopy)
-		return err
-	})
-	return c, err
+	return viewRecord[Copy](l, CollCopies, id, ReasonUnknownCopy)
 }
 
 // CopyByBarcode returns the copy with a barcode.
@@ -400,15 +388,7 @@ func (l *Library) CopyByBarcode(barcode string) (*Copy, error) {
 }
 
 func copyByBarcode(tx Tx, barcode string) (*Copy, error) {
-	code := NormalizeBarcode(barcode)
-	id, err := lookupOne(tx, IdxCopyBarcode, code)
-	if err != nil {
-		return nil, err
-	}
-	if id == "" {
-		return nil, Refuse(ReasonUnknownCopy, "barcode", code)
-	}
-	return getRecord[Copy](tx, CollCopies, id, ReasonUnknownCopy)
+	return byUniqueKey[Copy](tx, CollCopies, IdxCopyBarcode, barcode, ReasonUnknownCopy, "barcode")
 }
 
 // CopiesOf returns the copies of a title, withdrawn ones included.

@@ -117,13 +117,7 @@ func refuseTakenCard(tx Tx, card, self string) error {
 
 // Reader returns the reader with id.
 func (l *Library) Reader(id string) (*Reader, error) {
-	var r *Reader
-	err := l.view(func(tx Tx) error {
-		var err error
-		r, err = getRecord[Reader](tx, CollReaders, id, ReasonUnknownReader)
-		return err
-	})
-	return r, err
+	return viewRecord[Reader](l, CollReaders, id, ReasonUnknownReader)
 }
 
 // ReaderByCard returns the reader holding a card number.
@@ -138,15 +132,7 @@ func (l *Library) ReaderByCard(card string) (*Reader, error) {
 }
 
 func readerByCard(tx Tx, card string) (*Reader, error) {
-	code := NormalizeBarcode(card)
-	id, err := lookupOne(tx, IdxReaderCard, code)
-	if err != nil {
-		return nil, err
-	}
-	if id == "" {
-		return nil, Refuse(ReasonUnknownReader, "card", code)
-	}
-	return getRecord[Reader](tx, CollReaders, id, ReasonUnknownReader)
+	return byUniqueKey[Reader](tx, CollReaders, IdxReaderCard, card, ReasonUnknownReader, "card")
 }
 
 // SearchReaders finds readers by name, card number, class or pinyin initials.

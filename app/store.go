@@ -132,3 +132,36 @@ func lookupOne(tx Tx, index, key string) (string, error) {
 	}
 	return ids[0], nil
 }
+
+// byUniqueKey returns the live record holding a unique index key (a barcode,
+// a card number), refusing with reason and the key as fact when none does.
+func byUniqueKey[T any, P interface {
+	*T
+	Record
+	deleted() bool
+}](tx Tx, c Collection, index, key string, reason Reason, fact string) (P, error) {
+	code := NormalizeBarcode(key)
+	id, err := lookupOne(tx, index, code)
+	if err != nil {
+		return nil, err
+	}
+	if id == "" {
+		return nil, Refuse(reason, fact, code)
+	}
+	return getRecord[T, P](tx, c, id, reason)
+}
+
+// viewRecord reads one record in its own read transaction.
+func viewRecord[T any, P interface {
+	*T
+	Record
+	deleted() bool
+}](l *Library, c Collection, id string, reason Reason) (P, error) {
+	var r P
+	err := l.view(func(tx Tx) error {
+		var err error
+		r, err = getRecord[T, P](tx, c, id, reason)
+		return err
+	})
+	return r, err
+}
