@@ -55,10 +55,12 @@ type Daily struct {
 	CardTypes map[string]int `json:"card_types,omitempty"`
 	Classes   map[string]int `json:"classes,omitempty"`
 	ItemTypes map[string]int `json:"item_types,omitempty"`
-	// Titles counts the loans by title ID.
-	Titles Counts `json:"titles,omitempty"`
-	// Readers counts the loans by ReaderHash of a reader still linked.
-	Readers Counts `json:"readers,omitempty"`
+	// Titles counts the loans by title ID; stored apart, as DayCounts
+	// with ID TitlesOf(day).
+	Titles Counts `json:"-"`
+	// Readers counts the loans by ReaderHash of a reader still linked;
+	// stored apart, as DayCounts with ID ReadersOf(day).
+	Readers Counts `json:"-"`
 
 	// Returns counts loans returned (or closed as lost) this day, whenever
 	// they were borrowed; ReturnHours spreads them over the hours.
@@ -74,6 +76,50 @@ func (d *Daily) RecordID() string { return string(d.Day) }
 
 // Indexes implements Record: days are found by ID, which sorts by date.
 func (*Daily) Indexes() []IndexEntry { return nil }
+
+// DayCounts is the per-title or per-reader part of a Daily. A busy day has
+// thousands of each, so they are kept apart: figures that do not need them
+// do not read them.
+type DayCounts struct {
+	ID string `json:"id"`
+	N  Counts `json:"n,omitempty"`
+}
+
+// Collection implements Record.
+func (*DayCounts) Collection() Collection { return CollDaily }
+
+// RecordID implements Record.
+func (c *DayCounts) RecordID() string { return c.ID }
+
+// Indexes implements Record.
+func (*DayCounts) Indexes() []IndexEntry { return nil }
+
+// TitlesOf and ReadersOf are the IDs of day d's DayCounts.
+func TitlesOf(d Date) string { return string(d) + "/titles" }
+
+// ReadersOf is the ID of day d's per-reader counts.
+func ReadersOf(d Date) string { return string(d) + "/readers" }
+
+// ReadDaily returns day d's aggregates, parts and all, in the caller's
+// transaction tx; found is false when nothing counts on d.
+func ReadDaily(tx Tx, d Date) (day *Daily, found bool, err error) {
+	day = &Daily{}
+	if found, err = tx.Get(CollDaily, string(d), day); err != nil || !found {
+		return &Daily{Day: d}, false, errors.Wrapf(err, "reading the figures of %s", d)
+	}
+	day.Day = d
+	for _, part := range []struct {
+		id   string
+		into *Counts
+	}{{TitlesOf(d), &day.Titles}, {ReadersOf(d), &day.Readers}} {
+		var c DayCounts
+		if _, err := tx.Get(CollDaily, part.id, &c); err != nil {
+			return nil, false, errors.Wrapf(err, "reading %s", part.id)
+		}
+		*part.into = c.N
+	}
+	return day, true, nil
+}
 
 // ReaderHash is the key of a reader in Daily.Readers: the first 8 bytes of
 // the SHA-256 of the reader ID, in hex. Collisions among a library's
@@ -194,15 +240,10 @@ func (t *dailyTally) day(d Date) (*Daily, error) {
 	if r, ok := t.days[d]; ok {
 		return r, nil
 	}
-	r := &Daily{}
-	found, err := t.tx.Get(CollDaily, string(d), r)
+	r, _, err := ReadDaily(t.tx, d)
 	if err != nil {
-		return nil, errors.Wrapf(err, "reading the figures of %s", d)
+		return nil, err
 	}
-	if !found {
-		r = &Daily{}
-	}
-	r.Day = d
 	t.days[d] = r
 	return r, nil
 }
@@ -272,6 +313,16 @@ func (t *dailyTally) flush() error {
 		} else {
 			err = t.tx.Put(r)
 		}
+		for _, part := range []DayCounts{{ID: TitlesOf(d), N: r.Titles}, {ID: ReadersOf(d), N: r.Readers}} {
+			if err != nil {
+				break
+			}
+			if len(part.N) == 0 {
+				err = t.tx.Delete(CollDaily, part.ID)
+			} else {
+				err = t.tx.Put(&part)
+			}
+		}
 		if err != nil {
 			return errors.Wrapf(err, "saving the figures of %s", d)
 		}
@@ -291,19 +342,57 @@ func countLoan(tx Tx, loc *time.Location, old, upd *Loan) error {
 	return t.flush()
 }
 
+// dailyFormat names how Daily records are laid out; BackfillDaily
+// recomputes them all when a library holds another layout.
+const dailyFormat = "2"
+
+// MetaDailyFormat (station-local) is the dailyFormat of the stored
+// aggregates. It can be local: the aggregates are a function of the loans,
+// whichever station computes them.
+const MetaDailyFormat = "local/daily/format"
+
 // BackfillDaily computes the daily aggregates from the loans, for a library
-// whose loans were written before the aggregates existed or by a bulk
-// writer that bypasses apply. It does nothing when aggregates exist or
-// there are no loans. Open calls it.
+// whose loans were written before the aggregates existed (or in an older
+// layout), or by a bulk writer that bypasses apply. It does nothing when
+// the aggregates are there in the current layout or there are no loans.
+// Open calls it.
 func (l *Library) BackfillDaily() error {
 	return l.update(func(tx Tx) error {
-		if n, err := tx.Count(CollDaily); err != nil || n > 0 {
+		format, err := tx.Meta(MetaDailyFormat)
+		if err != nil {
 			return err
 		}
-		if n, err := tx.Count(CollLoans); err != nil || n == 0 {
+		days, err := tx.Count(CollDaily)
+		if err != nil {
 			return err
 		}
-		return backfillDailyTx(tx, l.loc)
+		loans, err := tx.Count(CollLoans)
+		if err != nil {
+			return err
+		}
+		if string(format) == dailyFormat && (days > 0 || loans == 0) {
+			return nil
+		}
+		if days > 0 {
+			var ids []string
+			if err := tx.ForEach(CollDaily, func(id string, _ []byte) error {
+				ids = append(ids, id)
+				return nil
+			}); err != nil {
+				return err
+			}
+			for _, id := range ids {
+				if err := tx.Delete(CollDaily, id); err != nil {
+					return err
+				}
+			}
+		}
+		if loans > 0 {
+			if err := backfillDailyTx(tx, l.loc); err != nil {
+				return err
+			}
+		}
+		return tx.SetMeta(MetaDailyFormat, []byte(dailyFormat))
 	})
 }
 

@@ -297,14 +297,14 @@ func computeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 		addAll(s.ByCardType, d.CardTypes, isPrev)
 		addAll(s.ByClass, d.Classes, isPrev)
 		addAll(s.ByItemType, d.ItemTypes, isPrev)
-		if need.titleCounts && len(d.Titles) > 0 {
-			if err := app.EachCount(d.Titles, titleCount(isPrev)); err != nil {
-				return nil, errors.Wrapf(err, "reading the titles of %s", day)
+		if need.titleCounts {
+			if err := eachCount(tx, app.TitlesOf(day), titleCount(isPrev)); err != nil {
+				return nil, err
 			}
 		}
-		if need.readers && len(d.Readers) > 0 {
-			if err := app.EachCount(d.Readers, readerSet(isPrev)); err != nil {
-				return nil, errors.Wrapf(err, "reading the readers of %s", day)
+		if need.readers {
+			if err := eachCount(tx, app.ReadersOf(day), readerSet(isPrev)); err != nil {
+				return nil, err
 			}
 			if badHash != nil {
 				return nil, badHash
@@ -346,9 +346,9 @@ func computeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 	return s, nil
 }
 
-// dayFigures is app.Daily as reports read it: the per-title and per-reader
-// counts are summed straight from their encoding (app.EachCount) instead of
-// being built into maps first.
+// dayFigures is app.Daily as reports read it, without its per-title and
+// per-reader parts (app.DayCounts), which are read only when needed and
+// summed straight from their encoding (app.EachCount).
 type dayFigures struct {
 	Loans       int              `json:"loans"`
 	Renewals    int              `json:"renewals"`
@@ -359,10 +359,19 @@ type dayFigures struct {
 	CardTypes   map[string]int   `json:"card_types"`
 	Classes     map[string]int   `json:"classes"`
 	ItemTypes   map[string]int   `json:"item_types"`
-	Titles      json.RawMessage  `json:"titles"`
-	Readers     json.RawMessage  `json:"readers"`
 	Returns     int              `json:"returns"`
 	ReturnHours [24]int          `json:"return_hours"`
+}
+
+// eachCount calls fn for every count of the app.DayCounts id, if there is one.
+func eachCount(tx app.Tx, id string, fn func(string, int)) error {
+	var c struct {
+		N json.RawMessage `json:"n"`
+	}
+	if found, err := tx.Get(app.CollDaily, id, &c); err != nil || !found || len(c.N) == 0 {
+		return errors.Wrapf(err, "reading %s", id)
+	}
+	return errors.Wrapf(app.EachCount(c.N, fn), "reading %s", id)
 }
 
 func newStats(p Period, g Granularity, today app.Date) *Stats {
