@@ -58,6 +58,7 @@ func runDesk(o cli.DeskOptions) int {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go cli.AutoBackup(ctx, d, cli.KeepBackups, slog.Default())
+	go cli.Housekeeping(ctx, d.Library, slog.Default())
 	station, err := cli.OpenStation(d, false, slog.Default())
 	if err != nil {
 		slog.Error("sync is off", "err", err)

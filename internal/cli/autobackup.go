@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/storage"
 )
 
@@ -79,4 +80,28 @@ func NewestBackup(dir string, verify bool) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// Housekeeping runs the library's daily chores until ctx ends: anonymising
+// loan history as readers chose and the retention period says. Anonymising
+// is an event, so it reaches every station.
+func Housekeeping(ctx context.Context, lib *app.Library, log *slog.Logger) {
+	run := func() {
+		if n, err := lib.AnonymiseHistory(app.System); err != nil {
+			log.Error("anonymising history", "err", err)
+		} else if n > 0 {
+			log.Info("history anonymised", "loans", n)
+		}
+	}
+	run()
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			run()
+		}
+	}
 }
