@@ -40,6 +40,9 @@ type HubConfig struct {
 	// automatic backups, when the storage offers them.
 	BackupEvery time.Duration
 	KeepBackups int
+	// Started, when set, runs once the library is open, for services that
+	// share it (the SIP2 server); the stop it returns runs at shutdown.
+	Started func(ctx context.Context, lib *app.Library) (stop func())
 }
 
 // InitHub makes the hub's identity and database in dataDir.
@@ -153,6 +156,11 @@ func ServeHub(ctx context.Context, cfg HubConfig) error {
 	log.Info("hub starting", "station", FormatID(ident.ID), "listen", cfg.Listen, "data", cfg.DataDir)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	if cfg.Started != nil {
+		if stop := cfg.Started(ctx, lib); stop != nil {
+			defer stop()
+		}
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

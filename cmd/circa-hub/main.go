@@ -20,7 +20,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/assets"
+	"github.com/circa-library/circa/internal/sip2app"
 	circasync "github.com/circa-library/circa/sync"
 )
 
@@ -119,6 +121,7 @@ func runServe(args []string, log *slog.Logger) error {
 	tz := fs.String("tz", "", "the library's time zone, as on the desks (default: this computer's)")
 	every := fs.Duration("backup-every", 24*time.Hour, "time between automatic backups")
 	keep := fs.Int("keep-backups", 14, "backups to keep")
+	sip2Listen := fs.String("sip2", "", "also serve SIP2 self-check machines on this address (e.g. 127.0.0.1:6001)")
 	_ = fs.Parse(args)
 	if *data == "" {
 		return fmt.Errorf("--data is required")
@@ -130,5 +133,29 @@ func runServe(args []string, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return circasync.ServeHub(ctx, circasync.HubConfig{DataDir: *data, Listen: *listen, Location: loc,
-		Logger: log, BackupEvery: *every, KeepBackups: *keep})
+		Logger: log, BackupEvery: *every, KeepBackups: *keep,
+		Started: func(ctx context.Context, lib *app.Library) func() {
+			return startSIP2(ctx, lib, *sip2Listen, log)
+		}})
+}
+
+// startSIP2 serves SIP2 when --sip2 names an address, else as the hub's own
+// settings say (off unless switched on).
+func startSIP2(ctx context.Context, lib *app.Library, listen string, log *slog.Logger) func() {
+	if listen == "" {
+		stop, err := sip2app.Start(ctx, lib, log)
+		if err != nil {
+			log.Error("sip2: not started", "error", err.Error())
+		}
+		return stop
+	}
+	srv, err := sip2app.NewServer(lib, sip2app.Config{Enabled: true, Listen: listen}, log)
+	if err == nil {
+		var stop func()
+		if _, stop, err = sip2app.Run(ctx, srv, log); err == nil {
+			return stop
+		}
+	}
+	log.Error("sip2: not started", "error", err.Error())
+	return nil
 }
