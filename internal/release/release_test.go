@@ -77,7 +77,9 @@ func TestStampedAndReproducible(t *testing.T) {
 	var sums [2][32]byte
 	for i := range sums {
 		out := filepath.Join(dir, "hub"+string(rune('0'+i)))
-		cmd := exec.Command("go", "build", "-trimpath", "-ldflags", ldflags, "-o", out, "./cmd/circa-hub")
+		// -buildvcs=false: a working tree edited between the two builds must
+		// not make them differ; in a clean clone the VCS stamp is the commit.
+		cmd := exec.Command("go", "build", "-trimpath", "-buildvcs=false", "-ldflags", ldflags, "-o", out, "./cmd/circa-hub")
 		cmd.Dir = root
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if b, err := cmd.CombinedOutput(); err != nil {
