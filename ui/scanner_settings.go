@@ -3,8 +3,6 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strconv"
@@ -40,36 +38,18 @@ const (
 	defaultWedgeMinLength = 4
 )
 
-// scannerFile is scanners.json as the scanner settings screen writes it:
-// ScannerSettings and the two keyboard-wedge settings it has no field for
-// yet. LoadScannerSettings ignores the extra fields.
+// scannerFile is scanners.json as the scanner settings screen reads and
+// writes it.
 type scannerFile struct {
 	ScannerSettings
-	// WedgeMinLength is the fewest characters of a scan; 0 means 4.
-	WedgeMinLength int `json:"wedge_min_length,omitempty"`
-	// EndOnPause accepts a scan that ends without Enter or Tab.
-	EndOnPause bool `json:"end_on_pause,omitempty"`
 }
 
 func loadScannerFile(dataDir string) scannerFile {
-	var f scannerFile
-	if raw, err := os.ReadFile(filepath.Join(dataDir, ScannerFile)); err == nil {
-		_ = json.Unmarshal(raw, &f)
-	}
-	return f
+	return scannerFile{LoadScannerSettings(dataDir)}
 }
 
-// save writes the file as SaveScannerSettings does, extra fields included.
 func (f scannerFile) save(dataDir string) error {
-	raw, err := json.MarshalIndent(f, "", "  ")
-	if err != nil {
-		return err
-	}
-	tmp := filepath.Join(dataDir, ScannerFile+".tmp")
-	if err := os.WriteFile(tmp, raw, 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp, filepath.Join(dataDir, ScannerFile))
+	return SaveScannerSettings(dataDir, f.ScannerSettings)
 }
 
 func (f scannerFile) wedge() devices.WedgeConfig {

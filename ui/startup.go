@@ -37,6 +37,10 @@ type ScannerSettings struct {
 	Layout string `json:"layout,omitempty"`
 	// WedgeGapMS is the longest gap between keystrokes of one scan.
 	WedgeGapMS int `json:"wedge_gap_ms,omitempty"`
+	// WedgeMinLength is the fewest characters of a scan; 0 means 4.
+	WedgeMinLength int `json:"wedge_min_length,omitempty"`
+	// EndOnPause accepts a scan that ends without Enter or Tab.
+	EndOnPause bool `json:"end_on_pause,omitempty"`
 	// Rules classify scans (devices.Rules as JSON).
 	Rules json.RawMessage `json:"rules,omitempty"`
 }
