@@ -18,7 +18,10 @@ import (
 const CollDaily Collection = "daily"
 
 // Daily is what the loans of one day (in the library's time zone) add up to.
-// Its ID is the day.
+// Its ID is the day; its per-title and per-reader counts are DayCounts
+// records of their own. Days are cut in the Location the Library was opened
+// with, so, like replay's refusal checks, identical aggregates on every
+// station assume every station runs in the library's time zone.
 //
 // A Daily is a pure function of the loans: the "out" figures sum the loans
 // borrowed that day as they stand now, the "return" figures the loans
@@ -94,7 +97,7 @@ func (c *DayCounts) RecordID() string { return c.ID }
 // Indexes implements Record.
 func (*DayCounts) Indexes() []IndexEntry { return nil }
 
-// TitlesOf and ReadersOf are the IDs of day d's DayCounts.
+// TitlesOf is the ID of day d's per-title counts.
 func TitlesOf(d Date) string { return string(d) + "/titles" }
 
 // ReadersOf is the ID of day d's per-reader counts.

@@ -21,9 +21,14 @@
 //
 // # Scale
 //
-// Reading a day costs its size: a few kilobytes for a school library, a few
-// hundred for the scale library's busiest days, whose per-title and
-// per-reader counts dominate. bench_test.go measures a year and a whole
-// dashboard; scan_test.go keeps the old pass over every loan as the
-// brute-force count the aggregates are tested against.
+// A day is one small record of counters, plus the day's per-title and
+// per-reader counts, which are read only by the reports that show them
+// (top titles and authors, classification, titles not borrowed, and active
+// readers in the summary); those reports also read the titles borrowed.
+// On the small scale library (500,000 loans over two years, 20,000 titles;
+// bench_test.go with CIRCA_SCALE_DB) a year's loans, card types, classes,
+// item types or hours cost 35–55 ms of CPU, the summary about 210 ms, the
+// title-based reports 330–640 ms, and the whole dashboard about 0.8 s.
+// scan_test.go keeps the old pass over every loan as the brute-force count
+// the aggregates are tested against.
 package reports

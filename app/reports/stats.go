@@ -258,14 +258,11 @@ func computeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 		}
 		s.DaysRead++
 		isPrev := day.Before(p.From)
-		i := 0
+		i := bucketOf(cur, day)
 		if isPrev {
-			i = bucketOf(prev, day)
-			if i >= len(s.Buckets) {
+			if i = bucketOf(prev, day); i >= len(s.Buckets) {
 				i = -1 // the previous period can have one bucket more
 			}
-		} else {
-			i = bucketOf(cur, day)
 		}
 		if i >= 0 {
 			b := &s.Buckets[i]
