@@ -97,11 +97,36 @@ func (c *DayCounts) RecordID() string { return c.ID }
 // Indexes implements Record.
 func (*DayCounts) Indexes() []IndexEntry { return nil }
 
-// TitlesOf is the ID of day d's per-title counts.
-func TitlesOf(d Date) string { return string(d) + "/titles" }
+// countShards splits a day's per-title and per-reader counts into parts by
+// key, so a check-out on a busy day rewrites one small part, not thousands
+// of counts.
+const countShards = 16
 
-// ReadersOf is the ID of day d's per-reader counts.
-func ReadersOf(d Date) string { return string(d) + "/readers" }
+func shardOf(key string) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(key); i++ {
+		h = (h ^ uint32(key[i])) * 16777619
+	}
+	return int(h % countShards)
+}
+
+func partID(d Date, kind string, shard int) string {
+	return string(d) + "/" + kind + "/" + strconv.Itoa(shard/10) + strconv.Itoa(shard%10)
+}
+
+// TitlesOf lists the IDs of day d's per-title count parts.
+func TitlesOf(d Date) []string { return partIDs(d, "titles") }
+
+// ReadersOf lists the IDs of day d's per-reader count parts.
+func ReadersOf(d Date) []string { return partIDs(d, "readers") }
+
+func partIDs(d Date, kind string) []string {
+	out := make([]string, countShards)
+	for i := range out {
+		out[i] = partID(d, kind, i)
+	}
+	return out
+}
 
 // ReadDaily returns day d's aggregates, parts and all, in the caller's
 // transaction tx; found is false when nothing counts on d.
@@ -112,14 +137,18 @@ func ReadDaily(tx Tx, d Date) (day *Daily, found bool, err error) {
 	}
 	day.Day = d
 	for _, part := range []struct {
-		id   string
+		ids  []string
 		into *Counts
 	}{{TitlesOf(d), &day.Titles}, {ReadersOf(d), &day.Readers}} {
-		var c DayCounts
-		if _, err := tx.Get(CollDaily, part.id, &c); err != nil {
-			return nil, false, errors.Wrapf(err, "reading %s", part.id)
+		for _, id := range part.ids {
+			var c DayCounts
+			if _, err := tx.Get(CollDaily, id, &c); err != nil {
+				return nil, false, errors.Wrapf(err, "reading %s", id)
+			}
+			for k, n := range c.N {
+				bump((*map[string]int)(part.into), k, n)
+			}
 		}
-		*part.into = c.N
 	}
 	return day, true, nil
 }
@@ -230,25 +259,49 @@ func bump[K comparable](m *map[K]int, k K, n int) {
 // dailyTally gathers the changes of one apply to the days' aggregates, so a
 // batch of loans reads and writes each day once.
 type dailyTally struct {
-	tx   Tx
-	loc  *time.Location
-	days map[Date]*Daily
+	tx    Tx
+	loc   *time.Location
+	days  map[Date]*Daily
+	parts map[string]*DayCounts
 }
 
 func newDailyTally(tx Tx, loc *time.Location) *dailyTally {
-	return &dailyTally{tx: tx, loc: loc, days: map[Date]*Daily{}}
+	return &dailyTally{tx: tx, loc: loc, days: map[Date]*Daily{}, parts: map[string]*DayCounts{}}
 }
 
+// day returns day d's counters, without its per-title and per-reader parts,
+// which part loads one at a time.
 func (t *dailyTally) day(d Date) (*Daily, error) {
 	if r, ok := t.days[d]; ok {
 		return r, nil
 	}
-	r, _, err := ReadDaily(t.tx, d)
+	r := &Daily{}
+	found, err := t.tx.Get(CollDaily, string(d), r)
 	if err != nil {
-		return nil, err
+		return nil, errors.Wrapf(err, "reading the figures of %s", d)
 	}
+	if !found {
+		r = &Daily{}
+	}
+	r.Day = d
 	t.days[d] = r
 	return r, nil
+}
+
+// bumpPart adds n to key's count in day d's part of kind.
+func (t *dailyTally) bumpPart(d Date, kind, key string, n int) error {
+	id := partID(d, kind, shardOf(key))
+	p, ok := t.parts[id]
+	if !ok {
+		p = &DayCounts{}
+		if _, err := t.tx.Get(CollDaily, id, p); err != nil {
+			return errors.Wrapf(err, "reading %s", id)
+		}
+		p.ID = id
+		t.parts[id] = p
+	}
+	bump((*map[string]int)(&p.N), key, n)
+	return nil
 }
 
 // loan replaces old's contribution by upd's; old nil is a new loan.
@@ -278,11 +331,13 @@ func (t *dailyTally) add(l *Loan, n int) error {
 	bump(&d.CardTypes, l.CardType, n)
 	bump(&d.Classes, l.Class, n)
 	bump(&d.ItemTypes, string(l.ItemType), n)
-	bump((*map[string]int)(&d.Titles), l.TitleID, n)
+	if err := t.bumpPart(d.Day, "titles", l.TitleID, n); err != nil {
+		return err
+	}
 	if l.ReaderID == "" || l.Anonymised {
 		d.Anonymised += n
-	} else {
-		bump((*map[string]int)(&d.Readers), ReaderHash(l.ReaderID), n)
+	} else if err := t.bumpPart(d.Day, "readers", ReaderHash(l.ReaderID), n); err != nil {
+		return err
 	}
 	if l.Returned == nil {
 		bump(&d.OpenDue, l.Due, n)
@@ -316,21 +371,28 @@ func (t *dailyTally) flush() error {
 		} else {
 			err = t.tx.Put(r)
 		}
-		for _, part := range []DayCounts{{ID: TitlesOf(d), N: r.Titles}, {ID: ReadersOf(d), N: r.Readers}} {
-			if err != nil {
-				break
-			}
-			if len(part.N) == 0 {
-				err = t.tx.Delete(CollDaily, part.ID)
-			} else {
-				err = t.tx.Put(&part)
-			}
-		}
 		if err != nil {
 			return errors.Wrapf(err, "saving the figures of %s", d)
 		}
 	}
-	t.days = map[Date]*Daily{}
+	ids := make([]string, 0, len(t.parts))
+	for id := range t.parts {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		p := t.parts[id]
+		var err error
+		if len(p.N) == 0 {
+			err = t.tx.Delete(CollDaily, id)
+		} else {
+			err = t.tx.Put(p)
+		}
+		if err != nil {
+			return errors.Wrapf(err, "saving %s", id)
+		}
+	}
+	t.days, t.parts = map[Date]*Daily{}, map[string]*DayCounts{}
 	return nil
 }
 
@@ -347,7 +409,7 @@ func countLoan(tx Tx, loc *time.Location, old, upd *Loan) error {
 
 // dailyFormat names how Daily records are laid out; BackfillDaily
 // recomputes them all when a library holds another layout.
-const dailyFormat = "2"
+const dailyFormat = "3"
 
 // MetaDailyFormat (station-local) is the dailyFormat of the stored
 // aggregates. It can be local: the aggregates are a function of the loans,

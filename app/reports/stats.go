@@ -295,13 +295,17 @@ func computeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 		addAll(s.ByClass, d.Classes, isPrev)
 		addAll(s.ByItemType, d.ItemTypes, isPrev)
 		if need.titleCounts {
-			if err := eachCount(tx, app.TitlesOf(day), titleCount(isPrev)); err != nil {
-				return nil, err
+			for _, id := range app.TitlesOf(day) {
+				if err := eachCount(tx, id, titleCount(isPrev)); err != nil {
+					return nil, err
+				}
 			}
 		}
 		if need.readers {
-			if err := eachCount(tx, app.ReadersOf(day), readerSet(isPrev)); err != nil {
-				return nil, err
+			for _, id := range app.ReadersOf(day) {
+				if err := eachCount(tx, id, readerSet(isPrev)); err != nil {
+					return nil, err
+				}
 			}
 			if badHash != nil {
 				return nil, badHash
