@@ -15,7 +15,19 @@ func TestMeasureScans(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if loan, _ := f.lib.OpenLoanOf(c.ID); loan == nil {
+	if c.Status != "available" {
+		t.Errorf("the measured copy was not returned: %s", c.Status)
+	}
+	r, err := f.lib.ReaderByCard("R1002")
+	if err != nil {
+		t.Fatal(err)
+	}
+	history, _ := f.lib.LoansOf(r.ID, true)
+	lent := false
+	for _, v := range history {
+		lent = lent || v.Loan.CopyID == c.ID
+	}
+	if !lent {
 		t.Error("the measured check-out did not happen")
 	}
 }
