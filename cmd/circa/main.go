@@ -57,6 +57,19 @@ func runDesk(o cli.DeskOptions) int {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// bbolt's full consistency check reads every page: run it beside the
+	// desk, and on damage stop writing at once and say which backup to use.
+	go func() {
+		if err := d.DB.Check(); err != nil {
+			msg := cli.Explain(err)
+			if advice := cli.BackupAdvice(o.DataDir, err); advice != "" {
+				msg += "\n\n" + advice
+			}
+			slog.Error("the library file is damaged", "err", err)
+			d.Close()
+			fyne.Do(func() { ui.ShowStartupError(a, msg) })
+		}
+	}()
 	go cli.AutoBackup(ctx, d, cli.KeepBackups, slog.Default())
 	go cli.Housekeeping(ctx, d.Library, slog.Default())
 	station, err := cli.OpenStation(d, false, slog.Default())
