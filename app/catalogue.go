@@ -189,22 +189,14 @@ func (l *Library) UpdateTitle(actor Actor, id string, in TitleInput) (*Title, er
 	if err != nil {
 		return nil, err
 	}
-	err = l.update(func(tx Tx) error {
-		old, err := getRecord[Title](tx, CollTitles, id, ReasonUnknownTitle)
-		if err != nil {
-			return err
-		}
-		upd := *checked
+	return editRecord(l, actor, PermEditCatalogue, CollTitles, id, ReasonUnknownTitle, func(_ Tx, old, upd *Title) error {
+		*upd = *checked
 		upd.Meta = old.Meta
 		if upd.SourceMARC == nil {
 			upd.SourceMARC, upd.SourceFormat, upd.SourceID = old.SourceMARC, old.SourceFormat, old.SourceID
 		}
-		return l.updateRecord(tx, actor, old, &upd)
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return l.Title(id)
 }
 
 // TitleByISBN returns the titles carrying an ISBN (any form).
@@ -421,21 +413,12 @@ func (l *Library) UpdateCopy(actor Actor, id string, in CopyInput) (*Copy, error
 	if err != nil {
 		return nil, err
 	}
-	err = l.update(func(tx Tx) error {
-		old, err := getRecord[Copy](tx, CollCopies, id, ReasonUnknownCopy)
-		if err != nil {
-			return err
-		}
+	return editRecord(l, actor, PermEditCatalogue, CollCopies, id, ReasonUnknownCopy, func(tx Tx, _, upd *Copy) error {
 		if err := refuseTakenBarcode(tx, checked.Barcode, id); err != nil {
 			return err
 		}
-		upd := *old
 		upd.Barcode, upd.ItemType, upd.Location = checked.Barcode, checked.ItemType, checked.Location
 		upd.CallNumber, upd.Price, upd.Note = checked.CallNumber, checked.Price, checked.Note
-		return l.updateRecord(tx, actor, old, &upd)
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return l.Copy(id)
 }

@@ -196,18 +196,13 @@ func (l *Library) UpdateReader(actor Actor, id string, in ReaderInput) (*Reader,
 	if err != nil {
 		return nil, err
 	}
-	err = l.update(func(tx Tx) error {
-		old, err := getRecord[Reader](tx, CollReaders, id, ReasonUnknownReader)
-		if err != nil {
-			return err
-		}
+	return l.editReader(actor, PermEditReaders, id, func(tx Tx, upd *Reader) error {
 		if _, err := cardTypeByCode(tx, checked.CardType); err != nil {
 			return err
 		}
 		if err := refuseTakenCard(tx, checked.Card, id); err != nil {
 			return err
 		}
-		upd := *old
 		upd.Card, upd.Name, upd.Phone, upd.Email = checked.Card, checked.Name, checked.Phone, checked.Email
 		upd.Class, upd.Grade, upd.CardType = checked.Class, checked.Grade, checked.CardType
 		upd.Guardian, upd.History, upd.Notes = checked.Guardian, checked.History, checked.Notes
@@ -215,39 +210,21 @@ func (l *Library) UpdateReader(actor Actor, id string, in ReaderInput) (*Reader,
 			upd.Expiry = checked.Expiry
 		}
 		if in.PIN != "" {
+			var err error
 			if upd.PINHash, err = HashSecret(in.PIN, l.rand); err != nil {
 				return err
 			}
 		}
-		return l.updateRecord(tx, actor, old, &upd)
+		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return l.Reader(id)
 }
 
 // editReader loads a reader, lets change modify a copy and commits the
 // difference.
 func (l *Library) editReader(actor Actor, perm Permission, id string, change func(tx Tx, r *Reader) error) (*Reader, error) {
-	if err := require(actor, perm); err != nil {
-		return nil, err
-	}
-	err := l.update(func(tx Tx) error {
-		old, err := getRecord[Reader](tx, CollReaders, id, ReasonUnknownReader)
-		if err != nil {
-			return err
-		}
-		upd := *old
-		if err := change(tx, &upd); err != nil {
-			return err
-		}
-		return l.updateRecord(tx, actor, old, &upd)
+	return editRecord(l, actor, perm, CollReaders, id, ReasonUnknownReader, func(tx Tx, _, upd *Reader) error {
+		return change(tx, upd)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return l.Reader(id)
 }
 
 // BlockReader stops a reader borrowing, with the reason staff give.

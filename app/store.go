@@ -165,3 +165,32 @@ func viewRecord[T any, P interface {
 	})
 	return r, err
 }
+
+// editRecord loads record c/id, lets change modify a copy of it and commits
+// the difference as one record.updated event, then returns the record as
+// stored. It is how every edit of a synced record is made.
+func editRecord[T any, P interface {
+	*T
+	Record
+	deleted() bool
+}](l *Library, actor Actor, perm Permission, c Collection, id string, reason Reason, change func(tx Tx, old, upd P) error) (P, error) {
+	if err := require(actor, perm); err != nil {
+		return nil, err
+	}
+	err := l.update(func(tx Tx) error {
+		old, err := getRecord[T, P](tx, c, id, reason)
+		if err != nil {
+			return err
+		}
+		copied := *old
+		upd := P(&copied)
+		if err := change(tx, old, upd); err != nil {
+			return err
+		}
+		return l.updateRecord(tx, actor, old, upd)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return viewRecord[T, P](l, c, id, reason)
+}
