@@ -617,8 +617,12 @@ func (c *circulationScreen) showSlip() {
 	}
 	body := widget.NewLabel(text)
 	body.TextStyle.Monospace = false
-	m := c.d.showModal(tr("slip.title"), container.NewVScroll(body), tr("slip.save"), func(m *modal) bool {
-		c.d.saveText("slip-"+card+".txt", text)
+	m := c.d.showModal(tr("slip.title"), container.NewVScroll(body), tr("slip.print"), func(m *modal) bool {
+		if _, err := printSlip(c.d.app, "slip-"+card+".pdf", text); err != nil {
+			c.d.status.setAction(errorText(err))
+		} else {
+			c.d.status.setAction(tr("slip.printing"))
+		}
 		return true
 	}, nil, nil)
 	m.cancelB.SetText(tr("slip.skip") + " (Esc)")

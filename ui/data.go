@@ -1,8 +1,9 @@
 package ui
 
 import (
-	"io"
+	"net/url"
 	"os"
+	"path/filepath"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -10,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/export"
 )
 
 // dataTab shows the data folder and offers backup and restore.
@@ -89,19 +91,33 @@ func (d *desk) restoreFrom() {
 	open.Show()
 }
 
-// saveText asks where to save a text (a slip, for printing) and writes it.
-func (d *desk) saveText(name, text string) {
-	save := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-		if err != nil || w == nil {
-			return
-		}
-		defer w.Close()
-		if _, err := io.WriteString(w, text); err != nil {
-			d.status.setAction(errorText(err))
-			return
-		}
-		d.status.setAction(tr("slip.saved", "path", w.URI().Path()))
-	}, d.win)
-	save.SetFileName(name)
-	save.Show()
+// printSlip writes text as a receipt-width PDF into this computer's cache
+// folder and opens it with the system's PDF viewer, from which it prints;
+// it returns the file written.
+func printSlip(a fyne.App, name, text string) (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	dir = filepath.Join(dir, "circa", "slips")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	path := filepath.Join(dir, name)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return "", err
+	}
+	if err := export.Slip(f, text); err != nil {
+		f.Close()
+		return "", err
+	}
+	if err := f.Close(); err != nil {
+		return "", err
+	}
+	u, err := url.Parse("file://" + filepath.ToSlash(path))
+	if err != nil {
+		return path, err
+	}
+	return path, a.OpenURL(u)
 }
