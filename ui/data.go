@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -76,7 +77,9 @@ func (d *desk) restoreFrom() {
 			if !ok {
 				return
 			}
-			d.runJob(tr("settings.restoring"), func() error { return d.cfg.Restore(path) }, nil, func(err error) {
+			d.runStoppableJob(tr("settings.restoring"), func(ctx context.Context) error { return d.cfg.Restore(ctx, path) }, func() {
+				d.status.setAction(tr("settings.restore_cancelled"))
+			}, func(err error) {
 				if err != nil {
 					d.status.setAction(errorText(err))
 					dialog.ShowInformation(tr("settings.restore"), errorText(err), d.win)

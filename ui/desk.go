@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"sync"
 	"time"
 
@@ -22,10 +23,12 @@ type Config struct {
 	DataDir string
 	// Backup writes a hot backup of the library to path.
 	Backup func(path string) error
-	// Restore verifies and restores the backup at path; the desk restarts after.
-	Restore func(path string) error
-	// LoadDemo fills the library with the demo data (first run).
-	LoadDemo func() error
+	// Restore verifies and restores the backup at path (until the file is
+	// swapped, cancelling ctx stops it); the desk restarts after.
+	Restore func(ctx context.Context, path string) error
+	// LoadDemo fills the library with the demo data (first run); it stops
+	// when ctx is cancelled.
+	LoadDemo func(ctx context.Context) error
 	// Kiosk makes Start open the self-service kiosk instead of the desk.
 	Kiosk bool
 	// Scans delivers scans from HID scanners; nil when there are none.

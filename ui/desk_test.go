@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -90,7 +91,7 @@ func xmlEscape(s string) string {
 func TestFirstRunThenSignIn(t *testing.T) {
 	lib, _ := newLibrary(t)
 	demoLoaded := false
-	d := newTestDesk(t, lib, Config{LoadDemo: func() error { demoLoaded = true; return nil }})
+	d := newTestDesk(t, lib, Config{LoadDemo: func(context.Context) error { demoLoaded = true; return nil }})
 	if d.mode != "firstrun" {
 		t.Fatalf("mode %q, want firstrun", d.mode)
 	}

@@ -120,7 +120,13 @@ func (f *firstRunScreen) loadDemo() {
 	f.empty.Disable()
 	f.message.Importance = widget.MediumImportance
 	f.message.SetText(tr("firstrun.loading_demo"))
-	f.d.runJob(tr("firstrun.loading_demo"), f.d.cfg.LoadDemo, nil, func(err error) {
+	f.d.runStoppableJob(tr("firstrun.loading_demo"), f.d.cfg.LoadDemo, func() {
+		// Cancelled: what was loaded stays (each record whole); the
+		// choice is offered again.
+		f.demo.Enable()
+		f.empty.Enable()
+		f.message.SetText(tr("firstrun.demo_cancelled"))
+	}, func(err error) {
 		if err != nil {
 			f.demo.Enable()
 			f.empty.Enable()

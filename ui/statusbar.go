@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -52,6 +53,9 @@ func (s *statusBar) build() fyne.CanvasObject {
 	s.cancel = widget.NewButton(tr("common.cancel"), func() {
 		if s.job != nil {
 			s.job.cancelled = true
+			if s.job.stop != nil {
+				s.job.stop()
+			}
 			s.endJob()
 		}
 	})
@@ -144,6 +148,8 @@ func (s *statusBar) setAction(text string) {
 type job struct {
 	cancelled bool
 	done      bool
+	// stop, when set, tells the work itself to stop at once.
+	stop func()
 }
 
 // runJob runs work off the UI goroutine. After a second it shows a progress
@@ -151,8 +157,21 @@ type job struct {
 // cancels); then is called on the UI goroutine with the result unless the
 // job was cancelled.
 func (d *desk) runJob(name string, work func() error, cancel func(), then func(error)) {
+	d.startJob(&job{}, name, work, cancel, then)
+}
+
+// runStoppableJob is runJob for work that stops when its context is
+// cancelled: Cancel stops it at once, then cancel runs when it has stopped.
+func (d *desk) runStoppableJob(name string, work func(ctx context.Context) error, cancel func(), then func(error)) {
+	ctx, stop := context.WithCancel(context.Background())
+	d.startJob(&job{stop: stop}, name, func() error {
+		defer stop()
+		return work(ctx)
+	}, cancel, then)
+}
+
+func (d *desk) startJob(j *job, name string, work func() error, cancel func(), then func(error)) {
 	s := d.status
-	j := &job{}
 	s.job = j
 	d.jobs.Add(1)
 	go func() {

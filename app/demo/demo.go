@@ -4,6 +4,7 @@
 package demo
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"time"
@@ -23,6 +24,9 @@ type Options struct {
 	HistoryDays int
 	// Progress, when set, is told how far the work is (0..1).
 	Progress func(done float64)
+	// Context, when set, stops the work when it is cancelled; what was
+	// made by then stays, each record whole.
+	Context context.Context
 }
 
 // DefaultOptions make a library big enough to show every screen.
@@ -41,6 +45,10 @@ func Populate(lib *app.Library, actor app.Actor, opts Options) error {
 	progress := opts.Progress
 	if progress == nil {
 		progress = func(float64) {}
+	}
+	ctx := opts.Context
+	if ctx == nil {
+		ctx = context.Background()
 	}
 	rng := rand.New(rand.NewPCG(opts.Seed, 2026))
 	now := lib.Clock().Now()
@@ -67,6 +75,9 @@ func Populate(lib *app.Library, actor app.Actor, opts Options) error {
 	var copies []string
 	n := 0
 	for i, b := range books {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		t, err := hist.AddTitle(actor, app.TitleInput{
 			ISBNs: []string{fakeISBN(rng, b.lang)}, Title: b.title, Authors: []string{b.author},
 			Publisher: b.publisher, Year: b.year, Language: b.lang, Subjects: b.subjects,
@@ -111,6 +122,9 @@ func Populate(lib *app.Library, actor app.Actor, opts Options) error {
 	// Readers: pupils in classes, teachers, a few adults.
 	var cards []string
 	for i := 0; i < opts.Readers; i++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		in := app.ReaderInput{Card: fmt.Sprintf("R%06d", i+1), History: app.HistoryKeep}
 		switch {
 		case i%20 == 0:
@@ -148,6 +162,9 @@ func Populate(lib *app.Library, actor app.Actor, opts Options) error {
 
 	// History: each school day some readers return what is due and borrow.
 	for day := 0; day < opts.HistoryDays; day++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		wd := past.Now().Weekday()
 		if wd != time.Saturday && wd != time.Sunday {
 			if err := simulateDay(hist, actor, past, rng, cards, copies); err != nil {

@@ -1,7 +1,9 @@
 package demo_test
 
 import (
+	"context"
 	"crypto/rand"
+	"errors"
 	"testing"
 	"time"
 
@@ -50,5 +52,22 @@ func TestPopulate(t *testing.T) {
 	}
 	if _, err := lib.LoansOf(r.ID, true); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestPopulateStopsWhenCancelled(t *testing.T) {
+	lib, err := app.Open(memstore.New(), app.Options{Rand: rand.Reader, Location: time.UTC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := app.Actor{Username: "admin", Role: app.RoleAdmin}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = demo.Populate(lib, admin, demo.Options{Readers: 50, HistoryDays: 30, Context: ctx})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled demo load: %v", err)
+	}
+	if n, _ := lib.Rules(); len(n) == 0 {
+		t.Error("what was made before the cancel (card types, rules) should stay")
 	}
 }

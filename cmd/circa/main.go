@@ -97,8 +97,11 @@ func runDesk(o cli.DeskOptions) int {
 			_, err := d.DB.BackupToFile(path)
 			return err
 		},
-		Restore: func(path string) error {
+		Restore: func(ctx context.Context, path string) error {
 			if _, err := storage.VerifyBackup(path); err != nil {
+				return err
+			}
+			if err := ctx.Err(); err != nil {
 				return err
 			}
 			d.Close()
@@ -108,10 +111,10 @@ func runDesk(o cli.DeskOptions) int {
 			restart()
 			return nil
 		},
-		LoadDemo: func() error {
-			return d.DB.Unsynced(func() error {
-				return demo.Populate(d.Library, app.System, demo.DefaultOptions)
-			})
+		LoadDemo: func(ctx context.Context) error {
+			opts := demo.DefaultOptions
+			opts.Context = ctx
+			return d.DB.Unsynced(func() error { return demo.Populate(d.Library, app.System, opts) })
 		},
 		Kiosk:            o.Kiosk,
 		Scans:            ui.DeskScans(scanners),
