@@ -618,7 +618,7 @@ func (c *circulationScreen) showSlip() {
 	body := widget.NewLabel(text)
 	body.TextStyle.Monospace = false
 	m := c.d.showModal(tr("slip.title"), container.NewVScroll(body), tr("slip.print"), func(m *modal) bool {
-		if _, err := printSlip(c.d.app, "slip-"+card+".pdf", text); err != nil {
+		if _, err := printSlip(c.d.app, "slip-"+card+".pdf", text, false); err != nil {
 			c.d.status.setAction(errorText(err))
 		} else {
 			c.d.status.setAction(tr("slip.printing"))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"os"
+	"os/exec"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -95,9 +96,10 @@ func (d *desk) restoreFrom() {
 }
 
 // printSlip writes text as a receipt-width PDF into this computer's cache
-// folder and opens it with the system's PDF viewer, from which it prints;
-// it returns the file written.
-func printSlip(a fyne.App, name, text string) (string, error) {
+// folder and prints it: straight to the default printer through CUPS's lp
+// when direct is set and lp is there (the kiosk), otherwise by opening it in
+// the system's PDF viewer. It returns the file written.
+func printSlip(a fyne.App, name, text string, direct bool) (string, error) {
 	dir, err := os.UserCacheDir()
 	if err != nil {
 		dir = os.TempDir()
@@ -117,6 +119,11 @@ func printSlip(a fyne.App, name, text string) (string, error) {
 	}
 	if err := f.Close(); err != nil {
 		return "", err
+	}
+	if direct {
+		if lp, err := exec.LookPath("lp"); err == nil {
+			return path, exec.Command(lp, path).Run()
+		}
 	}
 	u, err := url.Parse("file://" + filepath.ToSlash(path))
 	if err != nil {

@@ -55,6 +55,8 @@ type kiosk struct {
 	input   *widget.Entry
 	banner  *widget.Label
 	pin     *widget.Entry
+	// print sends the slip to the printer (nil in tests: shown only).
+	print func(text string)
 }
 
 // StartKiosk builds the kiosk window full screen and shows it; the caller
@@ -65,6 +67,13 @@ func StartKiosk(a fyne.App, cfg Config) fyne.Window {
 		i18n.SetLang(cfg.Lang)
 	}
 	k := newKiosk(a, cfg.Library, time.Now)
+	k.print = func(text string) {
+		go func() {
+			if _, err := printSlip(a, "kiosk-slip.pdf", text, true); err != nil {
+				fyne.Do(func() { k.banner.SetText(tr("kiosk.ask_librarian")) })
+			}
+		}()
+	}
 	k.win.SetFullScreen(true)
 	k.win.Show()
 	go k.idleLoop()
@@ -381,6 +390,9 @@ func (k *kiosk) say(err error) {
 func (k *kiosk) finish(slip bool) {
 	if slip && len(k.session) > 0 {
 		lines := append([]string{tr("kiosk.slip_title", "date", i18n.Date(k.now()))}, k.session...)
+		if k.print != nil {
+			k.print(strings.Join(lines, "\n"))
+		}
 		text := widget.NewLabel(strings.Join(lines, "\n"))
 		k.set(kioskHeading(tr("kiosk.take_slip")), text, big(tr("kiosk.done"), theme.ConfirmIcon(), func() { k.finish(false) }))
 		k.reader, k.pending = nil, nil
