@@ -205,22 +205,7 @@ func (l *Library) TitleByISBN(isbn string) ([]*Title, error) {
 	if !ok {
 		return nil, Refuse(ReasonInvalidISBN, "isbn", isbn)
 	}
-	var out []*Title
-	err := l.view(func(tx Tx) error {
-		ids, err := tx.Lookup(IdxTitleISBN, n)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			t, err := getRecord[Title](tx, CollTitles, id, ReasonUnknownTitle)
-			if err != nil {
-				return err
-			}
-			out = append(out, t)
-		}
-		return nil
-	})
-	return out, err
+	return recordsUnder[Title](l, CollTitles, IdxTitleISBN, n, ReasonUnknownTitle)
 }
 
 // SearchTitles finds titles by words of their title, authors, series or
@@ -385,22 +370,7 @@ func copyByBarcode(tx Tx, barcode string) (*Copy, error) {
 
 // CopiesOf returns the copies of a title, withdrawn ones included.
 func (l *Library) CopiesOf(titleID string) ([]*Copy, error) {
-	var out []*Copy
-	err := l.view(func(tx Tx) error {
-		ids, err := tx.Lookup(IdxCopyTitle, titleID)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			c, err := getRecord[Copy](tx, CollCopies, id, ReasonUnknownCopy)
-			if err != nil {
-				return err
-			}
-			out = append(out, c)
-		}
-		return nil
-	})
-	return out, err
+	return recordsUnder[Copy](l, CollCopies, IdxCopyTitle, titleID, ReasonUnknownCopy)
 }
 
 // UpdateCopy changes a copy's barcode, type, location, call number, price or

@@ -168,22 +168,7 @@ func (l *Library) SearchReaders(q string, limit int) ([]*Reader, error) {
 
 // ReadersInClass returns the readers of a class.
 func (l *Library) ReadersInClass(class string) ([]*Reader, error) {
-	var out []*Reader
-	err := l.view(func(tx Tx) error {
-		ids, err := tx.Lookup(IdxReaderClass, class)
-		if err != nil {
-			return err
-		}
-		for _, id := range ids {
-			r, err := getRecord[Reader](tx, CollReaders, id, ReasonUnknownReader)
-			if err != nil {
-				return err
-			}
-			out = append(out, r)
-		}
-		return nil
-	})
-	return out, err
+	return recordsUnder[Reader](l, CollReaders, IdxReaderClass, class, ReasonUnknownReader)
 }
 
 // UpdateReader changes a reader's details. Status, blocks and PIN change

@@ -194,3 +194,28 @@ func editRecord[T any, P interface {
 	}
 	return viewRecord[T, P](l, c, id, reason)
 }
+
+// recordsUnder returns the live records whose IDs an index key holds, in ID
+// order, in its own read transaction.
+func recordsUnder[T any, P interface {
+	*T
+	Record
+	deleted() bool
+}](l *Library, c Collection, index, key string, reason Reason) ([]P, error) {
+	var out []P
+	err := l.view(func(tx Tx) error {
+		ids, err := tx.Lookup(index, key)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			r, err := getRecord[T, P](tx, c, id, reason)
+			if err != nil {
+				return err
+			}
+			out = append(out, r)
+		}
+		return nil
+	})
+	return out, err
+}
