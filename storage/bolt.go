@@ -306,3 +306,7 @@ func checkIndexes(btx *bbolt.Tx) []error {
 	}
 	return problems
 }
+
+// Stats returns bbolt's counters (pages written, transactions, freelist), for
+// benchmarks that explain where a commit's time goes.
+func (db *DB) Stats() bbolt.Stats { return db.bolt.Stats() }
