@@ -29,7 +29,7 @@ FYNE      := $(CURDIR)/.cache/bin/fyne
 # Debian/Ubuntu packages behind each need.
 GUI_DEPS        := libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev gcc
 SCREENSHOT_DEPS := xvfb xauth imagemagick fonts-wqy-microhei
-WINDOWS_DEPS    := gcc-mingw-w64-x86-64
+WINDOWS_DEPS    := gcc-mingw-w64-x86-64 nsis
 
 # ensure-debs installs the Debian packages in $(1) that are missing, as root or
 # through non-interactive sudo; it says what to run when it cannot.
@@ -100,11 +100,15 @@ fuzz: deps ## Run every Fuzz target for FUZZTIME (default 20s) each.
 		done; \
 	done
 
-bench: ## Scale run over a generated library, written to bench.json.
-	$(GO) run ./cmd/circa-bench --scale full --out bench.json
+# Where the generated scale libraries are kept between runs, and the figures go.
+BENCH_CACHE ?= .cache/bench
+BENCH_OUT   ?= bench.json
 
-bench-small: ## A quick scale run, written to bench.json.
-	$(GO) run ./cmd/circa-bench --scale small --out bench.json
+bench: ## Scale run over a generated library, written to bench.json.
+	$(GO) run ./cmd/circa-bench --scale full --cache $(BENCH_CACHE) --out $(BENCH_OUT)
+
+bench-small: ## A quick scale run (10x smaller library), written to bench.json.
+	$(GO) run ./cmd/circa-bench --scale small --cache $(BENCH_CACHE) --out $(BENCH_OUT)
 
 screenshots: screenshot-deps build ## Screenshots of the main screens under Xvfb.
 	bash scripts/screenshots.sh
@@ -113,26 +117,47 @@ $(FYNE):
 	GOBIN=$(CURDIR)/.cache/bin $(GO) install $(FYNE_TOOL)
 
 # fyne package reads FyneApp.toml only from the main package's folder; ours
-# lives at the top, so its Details go in as flags.
+# lives at the top, so its Details go in as flags, and a copy is put beside
+# cmd/circa's main.go while fyne runs (for the desktop entry's categories,
+# comment and keywords), then removed: fyne rewrites its Build number.
 toml = $(shell sed -n 's/^$(1) *= *"\{0,1\}\([^"]*\)"\{0,1\} *$$/\1/p' FyneApp.toml | head -n 1)
 FYNE_FLAGS = --src $(CURDIR)/cmd/circa --name $(call toml,Name) --app-id $(call toml,ID) \
 	--icon $(CURDIR)/$(call toml,Icon) --app-version $(call toml,Version) --app-build $(call toml,Build) --release
 # fyne takes extra linker flags from GOFLAGS, split at spaces: one -X each,
 # after whatever GOFLAGS `go env` already has.
 FYNE_GOFLAGS = $$($(GO) env GOFLAGS) -ldflags=-X=$(PKG)/assets.Version=$(VERSION) -ldflags=-X=$(PKG)/assets.BuildDate=$(BUILD_DATE)
+FYNE_META    = cp FyneApp.toml cmd/circa/FyneApp.toml; trap 'rm -f $(CURDIR)/cmd/circa/FyneApp.toml' EXIT;
+# Archive times come from the last commit too (tar and the installer).
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+# Windows wants four numbers in a version resource: FyneApp's version and build.
+WIN_VERSION = $(call toml,Version).$(call toml,Build)
+DIST = dist/circa-$(VERSION)
 
-package: deps $(FYNE) ## Linux tar.xz, Windows exe and static hubs in dist/ (on Linux).
+package: deps $(FYNE) ## Linux tar.xz, Windows exe and installer, static hubs in dist/ (on Linux).
 	@[ "$$(uname -s)" = Linux ] || { echo "Package on Linux; on a Mac: fyne package -os darwin $(FYNE_FLAGS)" >&2; exit 1; }
 	@$(call ensure-debs,$(WINDOWS_DEPS))
 	mkdir -p dist
-	cd dist && GOFLAGS="$(FYNE_GOFLAGS)" $(FYNE) package -os linux $(FYNE_FLAGS)
-	mv dist/$(call toml,Name).tar.xz dist/circa-$(VERSION)-linux-amd64.tar.xz
-	cd dist && GOFLAGS="$(FYNE_GOFLAGS)" CC=x86_64-w64-mingw32-gcc GOOS=windows GOARCH=amd64 $(FYNE) package -os windows $(FYNE_FLAGS)
-	mv cmd/circa/$(call toml,Name).exe dist/circa-$(VERSION)-windows-amd64.exe
+	$(FYNE_META) cd dist && GOFLAGS="$(FYNE_GOFLAGS)" $(FYNE) package -os linux $(FYNE_FLAGS)
+	@# Repack in a fixed order with the commit's time and no owner names, so
+	@# the same commit gives the same tarball; check the desktop entry.
+	rm -rf dist/linux && mkdir dist/linux && tar -xJf dist/$(call toml,Name).tar.xz -C dist/linux && rm dist/$(call toml,Name).tar.xz
+	grep -q '^Categories=.*Office' dist/linux/*/usr/local/share/applications/$(call toml,ID).desktop || \
+		{ echo "the desktop entry lacks FyneApp.toml's categories" >&2; exit 1; }
+	tar -C dist/linux --sort=name --mtime=@$(SOURCE_DATE_EPOCH) --owner=0 --group=0 --numeric-owner \
+		-cf - $$(ls dist/linux) | xz -T1 > $(DIST)-linux-amd64.tar.xz
+	rm -rf dist/linux
+	$(FYNE_META) cd dist && GOFLAGS="$(FYNE_GOFLAGS)" CC=x86_64-w64-mingw32-gcc GOOS=windows GOARCH=amd64 $(FYNE) package -os windows $(FYNE_FLAGS)
+	mv cmd/circa/$(call toml,Name).exe $(DIST)-windows-amd64.exe
+	$(GO) run ./packaging/windows/mkico $(call toml,Icon) dist/circa.ico
+	SOURCE_DATE_EPOCH=$(SOURCE_DATE_EPOCH) makensis -V2 -NOCD -DVERSION=$(VERSION) -DAPP_VERSION=$(WIN_VERSION) \
+		-DEXE=$(DIST)-windows-amd64.exe -DICON=dist/circa.ico -DOUTFILE=$(DIST)-windows-amd64-setup.exe \
+		packaging/windows/circa.nsi
+	rm dist/circa.ico
 	for arch in amd64 arm64; do \
 		CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS) -s -w' \
 			-o dist/circa-hub-$(VERSION)-linux-$$arch ./cmd/circa-hub; \
 	done
+	cd dist && sha256sum circa-$(VERSION)-* circa-hub-$(VERSION)-* > circa-$(VERSION).sha256
 	ls -l dist
 
 clean: ## Remove build output and caches made here.
