@@ -1,9 +1,12 @@
 package app
 
 import (
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/mozillazg/go-pinyin"
 	"golang.org/x/text/unicode/norm"
@@ -73,13 +76,33 @@ func textRuns(s string) (words []string, han []string) {
 
 // pinyinInitials returns the initials of a run of Han characters.
 func pinyinInitials(run string) string {
-	var b strings.Builder
-	for _, p := range pinyin.LazyPinyin(run, pinyinArgs) {
-		if p != "" {
-			b.WriteString(p[:1])
+	b := make([]byte, 0, len(run)/3)
+	for _, r := range run {
+		if c := pinyinInitial(r); c != 0 {
+			b = append(b, c)
 		}
 	}
-	return b.String()
+	return string(b)
+}
+
+// initials caches pinyinInitial per character (rune → byte, 0 for none):
+// go-pinyin styles every reading through regular expressions, which made
+// it the larger half of indexing a Chinese title.
+var initials sync.Map
+
+// pinyinInitial returns the first letter of r's first reading, or 0 when
+// go-pinyin knows none. Readings are per character, so a run's initials
+// are its characters' initials in order.
+func pinyinInitial(r rune) byte {
+	if c, ok := initials.Load(r); ok {
+		return c.(byte)
+	}
+	var c byte
+	if ps := pinyin.LazyPinyin(string(r), pinyinArgs); len(ps) > 0 && ps[0] != "" {
+		c = ps[0][0]
+	}
+	initials.Store(r, c)
+	return c
 }
 
 func clip(s string) string {
@@ -98,31 +121,31 @@ func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // SearchTokens returns the index tokens of text, sorted and without repeats.
 func SearchTokens(texts ...string) []string {
-	set := map[string]struct{}{}
+	var out []string
 	for _, text := range texts {
 		words, han := textRuns(text)
 		for _, w := range words {
-			set[tokWord+clip(w)] = struct{}{}
+			out = append(out, tokWord+clip(w))
 		}
 		for _, run := range han {
-			rs := []rune(run)
-			for i, r := range rs {
-				set[tokUnigram+string(r)] = struct{}{}
-				if i+1 < len(rs) {
-					set[tokBigram+string(rs[i:i+2])] = struct{}{}
+			// Han runs hold no invalid UTF-8 (textRuns rebuilt them from
+			// runes), so byte offsets of runes slice them safely.
+			prev := -1
+			for i, r := range run {
+				size := utf8.RuneLen(r)
+				out = append(out, tokUnigram+run[i:i+size])
+				if prev >= 0 {
+					out = append(out, tokBigram+run[prev:i+size])
 				}
+				prev = i
 			}
 			if p := pinyinInitials(run); p != "" {
-				set[tokPinyin+clip(p)] = struct{}{}
+				out = append(out, tokPinyin+clip(p))
 			}
 		}
 	}
-	out := make([]string, 0, len(set))
-	for t := range set {
-		out = append(out, t)
-	}
-	sort.Strings(out)
-	return out
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // TitleTokens are the search tokens of a title: its title, subtitle,

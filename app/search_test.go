@@ -3,6 +3,9 @@ package app_test
 import (
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/circa-library/circa/app"
 )
 
@@ -59,4 +62,25 @@ func TestSearchReaders(t *testing.T) {
 			t.Errorf("class search found %d", len(got))
 		}
 	})
+}
+
+func TestSearchTokens(t *testing.T) {
+	tests := []struct {
+		in   []string
+		want []string
+	}{
+		{[]string{"西游记", "吴承恩"}, []string{"c:吴承", "c:承恩", "c:游记", "c:西游", "p:wce", "p:xyj",
+			"u:吴", "u:恩", "u:承", "u:游", "u:西", "u:记"}},
+		{[]string{"Pride and Prejudice", "ÉCOLE Ｆｕｌｌ"}, []string{"w:and", "w:full", "w:prejudice", "w:pride", "w:école"}},
+		{[]string{"红楼梦 第1卷", "曹雪芹·高鹗", "978-7-02-000220-7"}, []string{"c:曹雪", "c:楼梦", "c:红楼", "c:雪芹", "c:高鹗",
+			"p:cxq", "p:d", "p:ge", "p:hlm", "p:j", "u:卷", "u:曹", "u:梦", "u:楼", "u:第", "u:红", "u:芹", "u:雪", "u:高", "u:鹗",
+			"w:000220", "w:02", "w:1", "w:7", "w:978"}},
+		{[]string{"", "〇𠀋 abc"}, []string{"c:〇𠀋", "p:l", "u:〇", "u:𠀋", "w:abc"}},
+		{[]string{"", " - "}, nil},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, app.SearchTokens(tt.in...), cmpopts.EquateEmpty()); diff != "" {
+			t.Errorf("SearchTokens(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
 }
