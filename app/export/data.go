@@ -78,22 +78,52 @@ type titleBrief struct {
 	CallNumber string `json:"call_number"`
 }
 
-// titleCache keeps the titles looked up, up to titleCacheSize of them (a
-// few megabytes), then starts again: copies mostly arrive grouped by
-// title, and a library's titles mostly fit.
+// titleCache keeps what rows show of the titles. A library of up to
+// titleCacheSize titles (a few tens of megabytes) is read whole, in one pass
+// in key order, before the rows; a larger one keeps titleCacheSize of them,
+// dropping an eighth at random when full, so memory stays bounded.
 type titleCache struct {
 	tx app.Tx
 	m  map[string]*titleBrief
+	// all is set when m holds every title.
+	all bool
 }
 
-const titleCacheSize = 1 << 17
+const titleCacheSize = 1 << 18
+
+func newTitleCache(tx app.Tx) (*titleCache, error) {
+	c := &titleCache{tx: tx, m: map[string]*titleBrief{}}
+	n, err := tx.Count(app.CollTitles)
+	if err != nil || n > titleCacheSize {
+		return c, errors.Wrap(err, "counting titles")
+	}
+	err = tx.ForEach(app.CollTitles, func(id string, raw []byte) error {
+		t := &titleBrief{}
+		if err := decodeTitleBrief(raw, t); err != nil {
+			return errors.Wrapf(err, "decoding title %s", id)
+		}
+		c.m[id] = t
+		return nil
+	})
+	c.all = err == nil
+	return c, err
+}
 
 func (c *titleCache) get(id string) (*titleBrief, error) {
 	if t, ok := c.m[id]; ok {
 		return t, nil
 	}
+	if c.all {
+		return &titleBrief{}, nil
+	}
 	if len(c.m) >= titleCacheSize {
-		clear(c.m)
+		drop := titleCacheSize / 8
+		for k := range c.m {
+			if drop--; drop < 0 {
+				break
+			}
+			delete(c.m, k)
+		}
 	}
 	t := &titleBrief{}
 	if _, err := c.tx.Get(app.CollTitles, id, t); err != nil {
@@ -117,12 +147,14 @@ func Copies(tx app.Tx, w io.Writer, f Format) (int, error) {
 	}); err != nil {
 		return 0, err
 	}
-	titles := &titleCache{tx: tx, m: map[string]*titleBrief{}}
+	titles, err := newTitleCache(tx)
+	if err != nil {
+		return 0, err
+	}
 	n := 0
 	var c copyRow
 	err = tx.ForEach(app.CollCopies, func(id string, raw []byte) error {
-		c = copyRow{}
-		if err := json.Unmarshal(raw, &c); err != nil || c.Deleted {
+		if err := decodeCopyRow(raw, &c); err != nil || c.Deleted {
 			return errors.Wrapf(err, "decoding copy %s", id)
 		}
 		t, err := titles.get(c.TitleID)
@@ -231,7 +263,10 @@ func Loans(lib *app.Library, actor app.Actor, w io.Writer, f Format) (int, error
 		}); err != nil {
 			return 0, err
 		}
-		titles := &titleCache{tx: tx, m: map[string]*titleBrief{}}
+		titles, err := newTitleCache(tx)
+		if err != nil {
+			return 0, err
+		}
 		cards := map[string]string{}
 		n := 0
 		var l app.Loan

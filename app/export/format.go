@@ -1,6 +1,8 @@
 package export
 
 import (
+	"archive/zip"
+	"compress/flate"
 	"encoding/csv"
 	"io"
 	"strconv"
@@ -55,9 +57,22 @@ func newSheet(w io.Writer, f Format) (sheet, error) {
 		}
 		return &csvSheet{w: csv.NewWriter(w)}, nil
 	case XLSX:
-		return &xlsxSheet{out: w, f: excelize.NewFile()}, nil
+		f := excelize.NewFile()
+		f.SetZipWriter(fastZip)
+		return &xlsxSheet{out: w, f: f}, nil
 	}
 	return nil, app.Refuse(app.ReasonInvalidInput, "field", "format", "value", string(f))
+}
+
+// fastZip compresses a workbook at flate's best speed: at the default
+// level, compressing is nearly half the time of a million-row export, and
+// best speed makes the file only about a tenth larger.
+func fastZip(w io.Writer) excelize.ZipWriter {
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestSpeed)
+	})
+	return zw
 }
 
 type csvSheet struct {
