@@ -418,7 +418,8 @@ const MetaDailyFormat = "local/daily/format"
 
 // BackfillDaily computes the daily aggregates from the loans, for a library
 // whose loans were written before the aggregates existed (or in an older
-// layout), or by a bulk writer that bypasses apply. It does nothing when
+// layout, or cut in another time zone), or by a bulk writer that bypasses
+// apply. It does nothing when
 // the aggregates are there in the current layout or there are no loans.
 // Open calls it.
 func (l *Library) BackfillDaily() error {
@@ -435,7 +436,18 @@ func (l *Library) BackfillDaily() error {
 		if err != nil {
 			return err
 		}
-		if string(format) == dailyFormat && (days > 0 || loans == 0) {
+		zone, err := tx.Meta(MetaDailyZone)
+		if err != nil {
+			return err
+		}
+		current := l.Location().String()
+		// A library from before the zone was recorded was cut in the zone
+		// it is opened with: record that instead of recomputing.
+		sameZone := len(zone) == 0 || string(zone) == current
+		if string(format) == dailyFormat && sameZone && (days > 0 || loans == 0) {
+			if len(zone) == 0 {
+				return tx.SetMeta(MetaDailyZone, []byte(current))
+			}
 			return nil
 		}
 		if days > 0 {
@@ -453,9 +465,12 @@ func (l *Library) BackfillDaily() error {
 			}
 		}
 		if loans > 0 {
-			if err := backfillDailyTx(tx, l.loc); err != nil {
+			if err := backfillDailyTx(tx, l.Location()); err != nil {
 				return err
 			}
+		}
+		if err := tx.SetMeta(MetaDailyZone, []byte(current)); err != nil {
+			return err
 		}
 		return tx.SetMeta(MetaDailyFormat, []byte(dailyFormat))
 	})

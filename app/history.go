@@ -60,7 +60,7 @@ func (l *Library) AnonymiseHistory(actor Actor) (int, error) {
 			if owes[loan.ID] {
 				return nil
 			}
-			returned := DateOf(*loan.Returned, l.loc)
+			returned := DateOf(*loan.Returned, l.Location())
 			if p == HistoryAnonymise || (retention > 0 && returned.DaysUntil(today) > int(retention)) {
 				ids = append(ids, loan.ID)
 			}
@@ -88,7 +88,7 @@ func applyAnonymised(l *Library, tx Tx, ev *Event) error {
 	if err := json.Unmarshal(ev.Payload, &p); err != nil {
 		return errors.Wrap(err, "decoding history.anonymised")
 	}
-	tally := newDailyTally(tx, l.loc)
+	tally := newDailyTally(tx, l.Location())
 	for _, id := range p.Loans {
 		loan, err := getRecord[Loan](tx, CollLoans, id, ReasonUnknownLoan)
 		if err != nil {

@@ -21,7 +21,7 @@ func applyLoansImported(l *Library, tx Tx, ev *Event) error {
 	if err := json.Unmarshal(ev.Payload, &p); err != nil {
 		return errors.Wrap(err, "decoding history.imported")
 	}
-	tally := newDailyTally(tx, l.loc)
+	tally := newDailyTally(tx, l.Location())
 	for i := range p.Loans {
 		loan := p.Loans[i]
 		if loan.Open() {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"io"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/errors"
@@ -19,7 +20,8 @@ type Options struct {
 	// Station is this station's ID (the SHA-256 of its certificate, from
 	// sync). Empty: use the one stored, or make a random one.
 	Station string
-	// Location is the library's time zone for due dates; default time.Local.
+	// Location is the time zone to use while the library's settings name
+	// none (SettingTimeZone); default time.Local.
 	Location *time.Location
 }
 
@@ -31,7 +33,10 @@ type Library struct {
 	rand    io.Reader
 	ids     *IDSource
 	station string
-	loc     *time.Location
+	// loc is the zone in use: SettingTimeZone, else defaultLoc. It changes
+	// when the setting does, so it is read atomically.
+	loc        atomic.Pointer[time.Location]
+	defaultLoc *time.Location
 
 	mu        sync.Mutex // serialises writers so pending belongs to one Update
 	pending   []*Event
@@ -42,16 +47,17 @@ type Library struct {
 // Open wraps a store as a Library, giving the store its station and database
 // IDs on first use.
 func Open(store Store, opts Options) (*Library, error) {
-	l := &Library{store: store, clock: opts.Clock, rand: opts.Rand, loc: opts.Location}
+	l := &Library{store: store, clock: opts.Clock, rand: opts.Rand, defaultLoc: opts.Location}
 	if l.clock == nil {
 		l.clock = SystemClock{}
 	}
 	if l.rand == nil {
 		l.rand = rand.Reader
 	}
-	if l.loc == nil {
-		l.loc = time.Local
+	if l.defaultLoc == nil {
+		l.defaultLoc = time.Local
 	}
+	l.loc.Store(l.defaultLoc)
 	l.ids = NewIDSource(l.rand)
 	err := store.Update(func(tx Tx) error {
 		st, err := tx.Meta(MetaStation)
@@ -83,6 +89,11 @@ func Open(store Store, opts Options) (*Library, error) {
 	if err != nil {
 		return nil, errors.Wrap(err, "preparing the library")
 	}
+	name, err := l.Setting(SettingTimeZone, "")
+	if err != nil {
+		return nil, errors.Wrap(err, "reading the time zone")
+	}
+	l.loc.Store(l.zoneFor(name))
 	if err := l.BackfillDaily(); err != nil {
 		return nil, errors.Wrap(err, "computing the daily figures")
 	}
@@ -107,10 +118,10 @@ func (l *Library) Clock() Clock { return l.clock }
 func (l *Library) Station() string { return l.station }
 
 // Location returns the library's time zone.
-func (l *Library) Location() *time.Location { return l.loc }
+func (l *Library) Location() *time.Location { return l.loc.Load() }
 
 // Today is the current day in the library's time zone.
-func (l *Library) Today() Date { return DateOf(l.clock.Now(), l.loc) }
+func (l *Library) Today() Date { return DateOf(l.clock.Now(), l.Location()) }
 
 // NewID makes a record ID.
 func (l *Library) NewID() string { return l.ids.New(l.clock.Now()) }
@@ -134,6 +145,11 @@ func (l *Library) update(fn func(Tx) error) error {
 	l.mu.Unlock()
 	if err != nil {
 		return err
+	}
+	if touchesSettings(evs) {
+		if err := l.refreshZone(); err != nil {
+			return err
+		}
 	}
 	if len(evs) > 0 {
 		l.obsMu.RLock()

@@ -28,6 +28,7 @@ const (
 	ReasonUnknownFine       Reason = "unknown_fine"
 	ReasonUnknownCardType   Reason = "unknown_card_type"
 	ReasonUnknownStaff      Reason = "unknown_staff"
+	ReasonUnknownTimeZone   Reason = "unknown_time_zone"
 	ReasonDuplicateBarcode  Reason = "duplicate_barcode"
 	ReasonDuplicateCard     Reason = "duplicate_card"
 	ReasonDuplicateCardType Reason = "duplicate_card_type"
@@ -139,6 +140,7 @@ var reasonSentinel = map[Reason]error{
 	ReasonUnknownFine:       ErrNotFound,
 	ReasonUnknownCardType:   ErrNotFound,
 	ReasonUnknownStaff:      ErrNotFound,
+	ReasonUnknownTimeZone:   ErrInvalidInput,
 	ReasonDuplicateBarcode:  ErrDuplicate,
 	ReasonDuplicateCard:     ErrDuplicate,
 	ReasonDuplicateCardType: ErrDuplicate,

@@ -428,7 +428,7 @@ func (l *Library) checkCheckout(tx Tx, ev *Event, loan *Loan) error {
 		}
 		return l.raiseException(tx, ev, r.Reason, append([]string{"reader", reader.Name, "loan", loan.ID}, facts...)...)
 	}
-	if err := l.readerMayBorrow(tx, reader, DateOf(loan.Out, l.loc)); err != nil {
+	if err := l.readerMayBorrow(tx, reader, DateOf(loan.Out, l.Location())); err != nil {
 		if err := raise(err); err != nil {
 			return err
 		}
@@ -487,7 +487,7 @@ func (l *Library) checkHold(tx Tx, ev *Event, h *Hold) error {
 		return nil
 	}
 	facts := []string{"reader", reader.Name, "hold", h.ID}
-	if err := l.readerMayBorrow(tx, reader, DateOf(h.Placed, l.loc)); err != nil {
+	if err := l.readerMayBorrow(tx, reader, DateOf(h.Placed, l.Location())); err != nil {
 		r, ok := RefusalOf(err)
 		if !ok {
 			return err

@@ -65,6 +65,13 @@ func (l *Library) SetSetting(actor Actor, name, value string) error {
 	if err != nil {
 		return err
 	}
+	if name == SettingTimeZone && value != "" {
+		loc, err := LoadZone(value)
+		if err != nil {
+			return err
+		}
+		value = loc.String()
+	}
 	return l.update(func(tx Tx) error { return l.setSettingTx(tx, actor, name, value) })
 }
 

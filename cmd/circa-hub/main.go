@@ -74,7 +74,7 @@ func zone(name string) (*time.Location, error) {
 func runInit(args []string) error {
 	fs := flag.NewFlagSet("init", flag.ExitOnError)
 	data := fs.String("data", "", "data folder")
-	tz := fs.String("tz", "", "the library's time zone (default: this computer's)")
+	tz := fs.String("tz", "", "the time zone to use until the library's settings name one (default: this computer's)")
 	_ = fs.Parse(args)
 	if *data == "" {
 		return fmt.Errorf("--data is required")
@@ -118,7 +118,7 @@ func runServe(args []string, log *slog.Logger) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
 	data := fs.String("data", "", "data folder")
 	listen := fs.String("listen", ":"+strconv.Itoa(circasync.DefaultPort), "address to answer desks on")
-	tz := fs.String("tz", "", "the library's time zone, as on the desks (default: this computer's)")
+	tz := fs.String("tz", "", "the time zone to use until the library's settings name one (default: this computer's)")
 	every := fs.Duration("backup-every", 24*time.Hour, "time between automatic backups")
 	keep := fs.Int("keep-backups", 14, "backups to keep")
 	sip2Listen := fs.String("sip2", "", "also serve SIP2 self-check machines on this address (e.g. 127.0.0.1:6001)")

@@ -1,0 +1,86 @@
+package app
+
+import (
+	"bytes"
+	"strings"
+	"time"
+	// Windows has no zone database of its own: every program that opens a
+	// library carries one, so a zone set on a Linux desk loads everywhere.
+	_ "time/tzdata"
+
+	"github.com/cockroachdb/errors"
+)
+
+// SettingTimeZone is the library's time zone, an IANA name such as
+// "Asia/Shanghai". It is library data and syncs like any setting, so every
+// station cuts days the same way: due dates, closed days, "overdue today",
+// the daily figures and replay's checks all agree. Unset, a station uses the
+// zone it was opened with (Options.Location, else the computer's).
+const SettingTimeZone = "library.timezone"
+
+// MetaDailyZone (station-local) names the zone the stored daily figures were
+// cut in, so that a change of SettingTimeZone recomputes them.
+const MetaDailyZone = "local/daily/zone"
+
+// LoadZone turns a SettingTimeZone value into a location; "" is the
+// computer's own zone. An unknown name is refused with
+// ReasonUnknownTimeZone.
+func LoadZone(name string) (*time.Location, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return time.Local, nil
+	}
+	// LoadLocation also reads files: accept names only.
+	if strings.ContainsAny(name, `\.`) || strings.HasPrefix(name, "/") {
+		return nil, Refuse(ReasonUnknownTimeZone, "zone", name)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, Refuse(ReasonUnknownTimeZone, "zone", name)
+	}
+	return loc, nil
+}
+
+// zoneFor is the location a stored SettingTimeZone value means for this
+// library: the setting when it names a zone, else the zone it was opened
+// with. A value no longer known (a station without that zone's data) falls
+// back too, rather than stopping the desk.
+func (l *Library) zoneFor(setting string) *time.Location {
+	if setting == "" {
+		return l.defaultLoc
+	}
+	loc, err := LoadZone(setting)
+	if err != nil {
+		return l.defaultLoc
+	}
+	return loc
+}
+
+// refreshZone makes the library use the zone its settings name, and when
+// that differs from the one the daily figures were cut in, recomputes them.
+// Open calls it, and update after any change to the settings, local or
+// synced.
+func (l *Library) refreshZone() error {
+	name, err := l.Setting(SettingTimeZone, "")
+	if err != nil {
+		return err
+	}
+	loc := l.zoneFor(name)
+	if old := l.loc.Swap(loc); old != nil && old.String() == loc.String() {
+		return nil
+	}
+	return errors.Wrap(l.BackfillDaily(), "recomputing the daily figures for the new time zone")
+}
+
+// touchesSettings reports whether evs change a setting.
+func touchesSettings(evs []*Event) bool {
+	for _, ev := range evs {
+		switch ev.Kind {
+		case EvRecordCreated, EvRecordUpdated, EvRecordDeleted:
+			if bytes.Contains(ev.Payload, []byte(`"c":"settings"`)) {
+				return true
+			}
+		}
+	}
+	return false
+}
