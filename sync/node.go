@@ -356,13 +356,7 @@ func (n *Node) applyBatch(peer string, evs []*app.Event) (map[string]uint64, err
 		if err != nil {
 			return err
 		}
-		got := map[string]uint64{}
-		for _, e := range evs {
-			if e.Seq > got[e.Station] {
-				got[e.Station] = e.Seq
-			}
-		}
-		st.Vector = mergeVector(st.Vector, got)
+		st.Vector = mergeVector(st.Vector, lastSeqs(evs))
 		st.Received += uint64(len(evs))
 		st.LastContact = n.clock.Now().UTC()
 		if err := writePeerState(tx, peer, st); err != nil {
@@ -416,41 +410,11 @@ func (n *Node) Exchange(ctx context.Context, peer string, r Remote) (Result, err
 	if err := n.noteHello(peer, theirs, res.Skew); err != nil {
 		return res, err
 	}
-	// Pull.
-	for {
-		if err := ctx.Err(); err != nil {
-			return res, err
-		}
-		have, err := n.Vector()
-		if err != nil {
-			return res, err
-		}
-		if waiting(theirs.Vector, have) == 0 {
-			break
-		}
-		b, err := r.Pull(ctx, PullRequest{Have: have, MaxEvents: n.BatchEvents})
-		if err != nil {
-			return res, errors.Wrap(err, "pull")
-		}
-		if b.From != peer {
-			return res, errors.Wrap(ErrWrongStation, "batch from another station")
-		}
-		if len(b.Events) == 0 {
-			break
-		}
-		after, err := n.applyBatch(peer, b.Events)
-		if err != nil {
-			return res, err
-		}
-		if waiting(after, have) == 0 {
-			return res, errors.Wrap(ErrBadBatch, "a pulled batch brought nothing new")
-		}
-		res.Received += waiting(after, have)
-		theirs.Vector = mergeVector(theirs.Vector, after)
-		if !b.More {
-			break
-		}
+	after, err := n.pull(ctx, peer, r, theirs.Vector, &res)
+	if err != nil {
+		return res, err
 	}
+	theirs.Vector = mergeVector(theirs.Vector, after)
 	// Push.
 	theirVec := copyVector(theirs.Vector)
 	for {
@@ -494,6 +458,86 @@ func (n *Node) Exchange(ctx context.Context, peer string, r Remote) (Result, err
 			"skew", res.Skew.Round(time.Millisecond), "rebuilt", res.Rebuilt)
 	}
 	return res, err
+}
+
+// pulled is one answer to a pull.
+type pulled struct {
+	b   *Batch
+	err error
+}
+
+// pull fetches and stores the events this station lacks of theirs (the
+// vector the peer sent in its hello), counts them in res, and returns what
+// this station held after the last batch it stored (nil if none). While
+// one batch is stored the next is already on its way: the sender gives each
+// station's events as a contiguous run after what was asked (batchFor), so
+// what this station will hold after a batch is known before it is stored.
+// Every batch is still checked and stored on its own, with its checkpoint,
+// by applyBatch.
+func (n *Node) pull(ctx context.Context, peer string, r Remote, theirs map[string]uint64, res *Result) (map[string]uint64, error) {
+	have, err := n.Vector()
+	if err != nil || waiting(theirs, have) == 0 {
+		return nil, err
+	}
+	var stored map[string]uint64
+	ctx, cancel := context.WithCancel(ctx)
+	next := make(chan pulled, 1)
+	inFlight := false
+	ask := func(have map[string]uint64) {
+		inFlight = true
+		go func() {
+			b, err := r.Pull(ctx, PullRequest{Have: have, MaxEvents: n.BatchEvents})
+			next <- pulled{b, err}
+		}()
+	}
+	defer func() {
+		cancel()
+		if inFlight {
+			<-next
+		}
+	}()
+	ask(have)
+	for inFlight {
+		p := <-next
+		inFlight = false
+		if p.err != nil {
+			return stored, errors.Wrap(p.err, "pull")
+		}
+		b := p.b
+		if b.From != peer {
+			return stored, errors.Wrap(ErrWrongStation, "batch from another station")
+		}
+		if len(b.Events) == 0 {
+			break
+		}
+		if expected := mergeVector(have, lastSeqs(b.Events)); b.More && waiting(theirs, expected) > 0 {
+			if err := ctx.Err(); err != nil {
+				return stored, err
+			}
+			ask(expected)
+		}
+		after, err := n.applyBatch(peer, b.Events)
+		if err != nil {
+			return stored, err
+		}
+		if waiting(after, have) == 0 {
+			return stored, errors.Wrap(ErrBadBatch, "a pulled batch brought nothing new")
+		}
+		res.Received += waiting(after, have)
+		have = after
+	}
+	return stored, nil
+}
+
+// lastSeqs returns the highest seq of each station in evs.
+func lastSeqs(evs []*app.Event) map[string]uint64 {
+	got := map[string]uint64{}
+	for _, e := range evs {
+		if e.Seq > got[e.Station] {
+			got[e.Station] = e.Seq
+		}
+	}
+	return got
 }
 
 // noteError remembers why the last exchange with a peer failed.
