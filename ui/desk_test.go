@@ -729,3 +729,22 @@ func TestScanRulesRewriteAndCheckDigits(t *testing.T) {
 		t.Errorf("banner %q", d.circ.bText)
 	}
 }
+
+func TestSettingsTimeZone(t *testing.T) {
+	f := newFixture(t)
+	d := signedInDesk(t, f, f.admin)
+	d.show(ScreenSettings)
+	zone := d.settings.fields[app.SettingTimeZone]
+	save := findButton(t, d.settings.tabs.Items[0].Content, tr("common.save"))
+	zone.SetText("Mars/Olympus")
+	test.Tap(save)
+	wantOnScreen(t, d, "There is no time zone called “Mars/Olympus”")
+	if v, _ := f.lib.Setting(app.SettingTimeZone, ""); v != "" {
+		t.Fatalf("a refused zone was saved: %q", v)
+	}
+	zone.SetText("Asia/Shanghai")
+	test.Tap(save)
+	if got := f.lib.Location().String(); got != "Asia/Shanghai" {
+		t.Fatalf("the library uses %s after saving Asia/Shanghai", got)
+	}
+}

@@ -104,6 +104,7 @@ func (s *settingsScreen) libraryTab() fyne.CanvasObject {
 		{app.SettingLibraryName, "settings.library_name", ""},
 		{app.SettingLibraryAddress, "settings.library_address", ""},
 		{app.SettingLibraryPhone, "settings.library_phone", ""},
+		{app.SettingTimeZone, "settings.time_zone", ""},
 		{app.SettingCardPrefix, "settings.card_prefix", "R"},
 		{app.SettingCardDigits, "settings.card_digits", "6"},
 		{app.SettingCardNext, "settings.card_next", "1"},
@@ -121,6 +122,7 @@ func (s *settingsScreen) libraryTab() fyne.CanvasObject {
 		s.fields[n.setting] = e
 		pairs = append(pairs, label(tr(n.key)), e)
 	}
+	s.fields[app.SettingTimeZone].SetPlaceHolder(tr("settings.time_zone_hint"))
 	save := widget.NewButton(tr("common.save"), func() {
 		for _, n := range names {
 			old, _ := d.lib.Setting(n.setting, n.def)
