@@ -21,6 +21,7 @@ import (
 	"github.com/circa-library/circa/assets/i18n"
 	"github.com/circa-library/circa/devices"
 	"github.com/circa-library/circa/internal/cli"
+	_ "github.com/circa-library/circa/internal/posixlocale"
 	"github.com/circa-library/circa/internal/sip2app"
 	"github.com/circa-library/circa/storage"
 	"github.com/circa-library/circa/ui"
