@@ -156,8 +156,37 @@ type kv struct{ k, v []byte }
 // batch collects one transaction's writes per bucket.
 type batch map[string][]kv
 
-func (b batch) put(bucket []byte, k, v []byte) {
-	b[string(bucket)] = append(b[string(bucket)], kv{k, v})
+func (b batch) put(bucket string, k, v []byte) {
+	b[bucket] = append(b[bucket], kv{k, v})
+}
+
+// indexBuckets names the bucket of each index once per batch, not once
+// per entry.
+type indexBuckets map[string]string
+
+func (ib indexBuckets) of(index string) string {
+	name, ok := ib[index]
+	if !ok {
+		name = string(indexBucket(index))
+		ib[index] = name
+	}
+	return name
+}
+
+// presize makes room in b for the writes of recs, so that the lists of a
+// large batch are not copied again and again as they grow.
+func (b batch) presize(recs []bulkRecord, ib indexBuckets) {
+	n := map[string]int{}
+	for _, r := range recs {
+		n[string(recordBucket(r.c))]++
+		n[string(entriesBucket(r.c))]++
+		for _, e := range r.entries {
+			n[ib.of(e.Index)]++
+		}
+	}
+	for name, c := range n {
+		b[name] = make([]kv, 0, c)
+	}
 }
 
 func (w *BulkWriter) flush() error {
@@ -203,6 +232,8 @@ func (w *BulkWriter) planRecords(btx *bbolt.Tx, puts, dels batch, stats *BulkSta
 		last[string(r.c)+"\x00"+r.id] = i
 	}
 	claimed := map[string]string{} // index \x00 key → record, within this batch
+	ib := indexBuckets{}
+	puts.presize(w.recs, ib)
 	added := map[app.Collection]int{}
 	for i, r := range w.recs {
 		if last[string(r.c)+"\x00"+r.id] != i {
@@ -241,20 +272,20 @@ func (w *BulkWriter) planRecords(btx *bbolt.Tx, puts, dels batch, stats *BulkSta
 					continue // held by another record since: not ours to remove
 				}
 			}
-			dels.put(indexBucket(e.Index), k, nil)
+			dels.put(ib.of(e.Index), k, nil)
 		}
 		for _, e := range r.entries {
 			if !slices.Contains(old, e) {
 				k, v := indexKey(e, r.id)
-				puts.put(indexBucket(e.Index), k, v)
+				puts.put(ib.of(e.Index), k, v)
 				stats.IndexEntries++
 			}
 		}
 		if rb := btx.Bucket(recordBucket(r.c)); rb == nil || rb.Get(idb) == nil {
 			added[r.c]++
 		}
-		puts.put(recordBucket(r.c), idb, r.raw)
-		puts.put(entriesBucket(r.c), idb, encodeEntries(r.entries))
+		puts.put(string(recordBucket(r.c)), idb, r.raw)
+		puts.put(string(entriesBucket(r.c)), idb, encodeEntries(r.entries))
 		stats.Records++
 	}
 	for c, n := range added {
@@ -283,12 +314,12 @@ func (w *BulkWriter) planEvents(btx *bbolt.Tx, puts batch, stats *BulkStats) err
 		case e.seq > seq+1:
 			return errors.Wrapf(app.ErrEventGap, "station %s: have %d, got %d", e.station, seq, e.seq)
 		}
-		puts.put(bucketEvents, eventKey(e.station, e.seq), e.raw)
+		puts.put(string(bucketEvents), eventKey(e.station, e.seq), e.raw)
 		have[e.station] = e.seq
 		stats.Events++
 	}
 	for st, seq := range have {
-		puts.put(bucketVector, []byte(st), u64(seq))
+		puts.put(string(bucketVector), []byte(st), u64(seq))
 	}
 	return nil
 }
@@ -315,13 +346,7 @@ func apply(btx *bbolt.Tx, puts, dels batch) error {
 		if !strings.HasPrefix(name, "idx/") {
 			b.FillPercent = appendFillPercent
 		}
-		// Keys repeat within one batch only with the same value (a record
-		// listing one ISBN twice), so an unstable sort loses nothing; most
-		// record and event buckets arrive in order already.
-		byKey := func(a, b kv) int { return bytes.Compare(a.k, b.k) }
-		if !slices.IsSortedFunc(list, byKey) {
-			slices.SortFunc(list, byKey)
-		}
+		sortByKey(list)
 		for _, p := range list {
 			if err := b.Put(p.k, p.v); err != nil {
 				return errors.Wrapf(err, "writing to %s", name)
