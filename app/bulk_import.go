@@ -135,14 +135,16 @@ func (l *Library) importOne(tx Tx, actor Actor, it ImportItem, dup OnDuplicate, 
 			}
 		}
 	}
-	if existing == nil {
-		// A copy barcode already in the catalogue identifies the title too.
-		for _, c := range copies {
-			if cp, err := copyByBarcode(tx, c.Barcode); err == nil {
-				if existing, err = getRecord[Title](tx, CollTitles, cp.TitleID, ReasonUnknownTitle); err != nil {
-					return err
-				}
-				break
+	// held[i] is the copy in the catalogue with copies[i]'s barcode, if any.
+	held := make([]*Copy, len(copies))
+	for i, c := range copies {
+		if held[i], err = liveCopyByBarcode(tx, c.Barcode); err != nil {
+			return err
+		}
+		if existing == nil && held[i] != nil {
+			// A copy barcode already in the catalogue identifies the title too.
+			if existing, err = getRecord[Title](tx, CollTitles, held[i].TitleID, ReasonUnknownTitle); err != nil {
+				return err
 			}
 		}
 	}
@@ -171,16 +173,14 @@ func (l *Library) importOne(tx Tx, actor Actor, it ImportItem, dup OnDuplicate, 
 		t, o.Matched = existing, true
 	}
 	o.TitleID = t.ID
-	for _, c := range copies {
-		if cp, err := copyByBarcode(tx, c.Barcode); err == nil {
+	for i, c := range copies {
+		if cp := held[i]; cp != nil {
 			if cp.TitleID == t.ID {
 				o.CopiesSkipped++
 				continue
 			}
 			o.CopyErrs = append(o.CopyErrs, refuseTakenBarcode(tx, c.Barcode, ""))
 			continue
-		} else if !errors.Is(err, ErrNotFound) {
-			return err
 		}
 		c.ID, c.TitleID = l.NewID(), t.ID
 		if c.CallNumber == "" {
@@ -192,6 +192,21 @@ func (l *Library) importOne(tx Tx, actor Actor, it ImportItem, dup OnDuplicate, 
 		o.CopiesAdded++
 	}
 	return nil
+}
+
+// liveCopyByBarcode returns the copy holding barcode, or nil when none
+// does. Most imported barcodes are new, and the refusal copyByBarcode
+// builds for each of them cost more than the lookup.
+func liveCopyByBarcode(tx Tx, barcode string) (*Copy, error) {
+	id, err := lookupOne(tx, IdxCopyBarcode, NormalizeBarcode(barcode))
+	if err != nil || id == "" {
+		return nil, err
+	}
+	c, err := getRecord[Copy](tx, CollCopies, id, ReasonUnknownCopy)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	return c, err
 }
 
 func mergeStrings(a, b []string) []string {
