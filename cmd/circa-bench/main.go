@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 
 	"github.com/circa-library/circa/internal/bench"
 )
@@ -27,22 +28,40 @@ func main() {
 	scale := flag.String("scale", "small", "library size: full or small")
 	out := flag.String("out", "bench.json", "where to write the figures as JSON")
 	cache := flag.String("cache", filepath.Join(".cache", "bench"), "folder that keeps the generated libraries")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
 	if *scale != "full" && *scale != "small" {
 		fmt.Fprintln(os.Stderr, "--scale is full or small")
 		os.Exit(2)
 	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
+	code := run(*scale, *cache, *out)
+	pprof.StopCPUProfile() // os.Exit runs no deferred calls
+	os.Exit(code)
+}
+
+func run(scale, cache, out string) int {
 	self, _ := os.Executable()
-	rep, err := bench.Run(bench.Options{Scale: *scale, CacheDir: *cache, Self: self, Log: os.Stderr})
+	rep, err := bench.Run(bench.Options{Scale: scale, CacheDir: cache, Self: self, Log: os.Stderr})
 	if rep != nil {
 		rep.Print(os.Stdout)
-		if werr := rep.WriteJSON(*out); werr != nil {
+		if werr := rep.WriteJSON(out); werr != nil {
 			fmt.Fprintln(os.Stderr, werr)
-			os.Exit(1)
+			return 1
 		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }

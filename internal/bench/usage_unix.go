@@ -1,0 +1,34 @@
+//go:build unix
+
+package bench
+
+import (
+	"bufio"
+	"os"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// usage is this process's CPU time so far and the bytes it has written to
+// storage (Linux only; 0 elsewhere). The step log shows both beside the
+// wall time, which on a busy machine says little by itself.
+func usage() (cpu time.Duration, written int64) {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	f, err := os.Open("/proc/self/io")
+	if err != nil {
+		return cpu, 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "write_bytes: "); ok {
+			written, _ = strconv.ParseInt(v, 10, 64)
+		}
+	}
+	return cpu, written
+}
