@@ -100,15 +100,17 @@ fuzz: deps ## Run every Fuzz target for FUZZTIME (default 20s) each.
 		done; \
 	done
 
-# Where the generated scale libraries are kept between runs, and the figures go.
+# Where the generated scale libraries are kept between runs (a missing one is
+# built first), and where the figures go. The desk's headless timing runs
+# Fyne, so the runs get the tests' XDG folders and locale.
 BENCH_CACHE ?= .cache/bench
 BENCH_OUT   ?= bench.json
 
 bench: ## Scale run over a generated library, written to bench.json.
-	$(GO) run ./cmd/circa-bench --scale full --cache $(BENCH_CACHE) --out $(BENCH_OUT)
+	$(TEST_ENV) $(GO) run ./cmd/circa-bench --scale full --cache $(BENCH_CACHE) --out $(BENCH_OUT)
 
 bench-small: ## A quick scale run (10x smaller library), written to bench.json.
-	$(GO) run ./cmd/circa-bench --scale small --cache $(BENCH_CACHE) --out $(BENCH_OUT)
+	$(TEST_ENV) $(GO) run ./cmd/circa-bench --scale small --cache $(BENCH_CACHE) --out $(BENCH_OUT)
 
 screenshots: screenshot-deps build ## Screenshots of the main screens under Xvfb.
 	bash scripts/screenshots.sh
