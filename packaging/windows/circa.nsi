@@ -5,9 +5,9 @@
 ;
 ; It installs Circa.exe into Program Files for all users, makes Start menu and
 ; desktop shortcuts with the program's icon, and registers an uninstaller in
-; Settings → Apps. The library itself lives in the user's data folder
-; (%APPDATA%\fyne\org.circa-library.circa): neither installing nor
-; uninstalling touches it.
+; Settings → Apps. The library itself lives in each user's data folder
+; (%AppData%\circa, see the README): neither installing nor uninstalling
+; touches it.
 
 Unicode true
 ; Paths on the command line are relative to where makensis runs, not to this file.
@@ -73,8 +73,9 @@ VIAddVersionKey /LANG=0 "LegalCopyright" "${PUBLISHER}"
 
 LangString Need64Bit ${LANG_SIMPCHINESE} "Circa 需要 64 位的 Windows。"
 LangString Need64Bit ${LANG_ENGLISH} "Circa needs 64-bit Windows."
-LangString DataKept ${LANG_SIMPCHINESE} "图书馆数据仍保存在 $APPDATA\fyne\${APP_ID}，未被删除。"
-LangString DataKept ${LANG_ENGLISH} "The library's data stays in $APPDATA\fyne\${APP_ID}; it was not removed."
+; Literal %AppData%: after SetShellVarContext all, $APPDATA is ProgramData's.
+LangString DataKept ${LANG_SIMPCHINESE} "图书馆数据仍在各用户的 %AppData%\circa 文件夹中，未被删除。"
+LangString DataKept ${LANG_ENGLISH} "The library's data stays in each user's %AppData%\circa folder; it was not removed."
 LangString ShortcutDesc ${LANG_SIMPCHINESE} "图书馆借还台"
 LangString ShortcutDesc ${LANG_ENGLISH} "Library circulation desk"
 
