@@ -18,6 +18,7 @@ const (
 	Loans       = "loans"
 	CardTypes   = "card_types"
 	Classes     = "classes"
+	Grades      = "grades"
 	ItemTypes   = "item_types"
 	CLC         = "clc"
 	Dewey       = "dewey"
@@ -25,17 +26,20 @@ const (
 	TopAuthors  = "top_authors"
 	Hours       = "hours"
 	NotBorrowed = "not_borrowed"
+	// NeverBorrowed is the weeding list: titles with copies that no loan
+	// ever touched. NotBorrowed is the same since the period's first day.
+	NeverBorrowed = "never_borrowed"
 )
 
 // Names lists every report, in dashboard order.
 func Names() []string {
-	return []string{Summary, Loans, CardTypes, Classes, ItemTypes, CLC, Dewey, TopTitles, TopAuthors, Hours, NotBorrowed}
+	return []string{Summary, Loans, CardTypes, Classes, Grades, ItemTypes, CLC, Dewey, TopTitles, TopAuthors, Hours, NotBorrowed, NeverBorrowed}
 }
 
 // TopN is how many rows the top titles and authors reports show.
 const TopN = 20
 
-// MaxNotBorrowed bounds the not-borrowed (weeding) list.
+// MaxNotBorrowed bounds the not-borrowed and never-borrowed (weeding) lists.
 const MaxNotBorrowed = 500
 
 // Table is one report: named columns and rows of string, int or float64
@@ -134,23 +138,37 @@ func build(lib *app.Library, names []string, from, to app.Date, cat *i18n.Catalo
 	}
 	var out []*Table
 	err := lib.View(func(tx app.Tx) error {
-		s, err := computeTx(tx, lib.Location(), lib.Today(), p, AutoGranularity(p), needsOf(names))
-		if err != nil {
-			return err
+		s := newStats(p, AutoGranularity(p), lib.Today())
+		if !onlyWeeding(names) {
+			var err error
+			if s, err = computeTx(tx, lib.Location(), lib.Today(), p, AutoGranularity(p), needsOf(names)); err != nil {
+				return err
+			}
 		}
 		cardNames, err := cardTypeNames(tx, cat)
 		if err != nil {
 			return err
 		}
+		var titlesOnShelf map[string]*shelfTitle
 		for _, n := range names {
 			var t *Table
-			if n == NotBorrowed {
-				t, err = notBorrowed(tx, s, cat)
-				if err != nil {
+			if (n == NotBorrowed || n == NeverBorrowed) && titlesOnShelf == nil {
+				if titlesOnShelf, err = shelf(tx); err != nil {
 					return err
 				}
-			} else {
+			}
+			switch n {
+			case NotBorrowed:
+				t, err = weedingList(tx, titlesOnShelf, p.From, cat)
+			case NeverBorrowed:
+				t, err = weedingList(tx, titlesOnShelf, "", cat)
+			case Grades:
+				t, err = gradesTable(tx, s, cat)
+			default:
 				t = tableOf(s, n, cat, cardNames)
+			}
+			if err != nil {
+				return err
 			}
 			t.Name, t.Period = n, p
 			if t.Title == "" {
@@ -164,6 +182,17 @@ func build(lib *app.Library, names []string, from, to app.Date, cat *i18n.Catalo
 		return nil
 	})
 	return out, err
+}
+
+// onlyWeeding reports whether names are weeding lists only, which read no
+// daily figures.
+func onlyWeeding(names []string) bool {
+	for _, n := range names {
+		if n != NotBorrowed && n != NeverBorrowed {
+			return false
+		}
+	}
+	return true
 }
 
 func known(name string) bool {
@@ -198,8 +227,12 @@ func Title(cat *i18n.Catalogue, name string) string {
 		return cat.T("reports.name.top_authors")
 	case Hours:
 		return cat.T("reports.name.hours")
+	case Grades:
+		return cat.T("reports.name.grades")
 	case NotBorrowed:
 		return cat.T("reports.name.not_borrowed")
+	case NeverBorrowed:
+		return cat.T("reports.name.never_borrowed")
 	}
 	return name
 }
@@ -357,6 +390,7 @@ const (
 	byCount order = iota
 	byLabel
 	byKey
+	schoolOrder // school order (app.DefaultGrades), then by label
 )
 
 func breakdown(m map[string]*Pair, heading string, label func(string) string, ord order, cat *i18n.Catalogue, cur, prev string) *Table {
@@ -377,6 +411,11 @@ func breakdown(m map[string]*Pair, heading string, label func(string) string, or
 				return m[a].Cur > m[b].Cur
 			}
 		case byLabel:
+			return label(a) < label(b)
+		case schoolOrder:
+			if ra, rb := gradeRank(a), gradeRank(b); ra != rb {
+				return ra < rb
+			}
 			return label(a) < label(b)
 		}
 		return a < b
@@ -485,60 +524,6 @@ func hours(s *Stats, cat *i18n.Catalogue) *Table {
 	}
 	t.Chart = c
 	return t
-}
-
-// notBorrowed lists titles with copies that no loan of the period touched,
-// oldest first: the weeding list.
-func notBorrowed(tx app.Tx, s *Stats, cat *i18n.Catalogue) (*Table, error) {
-	copies := map[string]int{}
-	if err := tx.Scan(app.IdxCopyTitle, "", "", func(key, _ string) error {
-		copies[key]++
-		return nil
-	}); err != nil {
-		return nil, errors.Wrap(err, "counting copies")
-	}
-	var list []*TitleInfo
-	total := 0
-	err := tx.ForEach(app.CollTitles, func(id string, raw []byte) error {
-		if copies[id] == 0 {
-			return nil
-		}
-		if p := s.ByTitle[id]; p != nil && p.Cur > 0 {
-			return nil
-		}
-		ti := &TitleInfo{}
-		if _, err := tx.Get(app.CollTitles, id, ti); err != nil || ti.Deleted {
-			return err
-		}
-		ti.ID = id
-		total++
-		list = append(list, ti)
-		return nil
-	})
-	if err != nil {
-		return nil, errors.Wrap(err, "reading titles")
-	}
-	sort.SliceStable(list, func(i, j int) bool {
-		if list[i].Year != list[j].Year {
-			return list[i].Year < list[j].Year
-		}
-		return list[i].CallNumber < list[j].CallNumber
-	})
-	t := &Table{Columns: []Column{
-		{Label: cat.T("reports.col.title")},
-		{Label: cat.T("reports.col.authors")},
-		{Label: cat.T("reports.col.call_number")},
-		{Label: cat.T("reports.col.year")},
-		{Label: cat.T("reports.col.copies"), Numeric: true},
-	}}
-	for i, ti := range list {
-		if i == MaxNotBorrowed {
-			t.Note = cat.T("reports.note.truncated", "shown", MaxNotBorrowed, "total", total)
-			break
-		}
-		t.Rows = append(t.Rows, []any{ti.Title, strings.Join(ti.Authors, "; "), ti.CallNumber, ti.Year, copies[ti.ID]})
-	}
-	return t, nil
 }
 
 // ItemTypeName names an item type in the language of cat.

@@ -200,8 +200,6 @@ func needsOf(names []string) needs {
 		switch name {
 		case Summary:
 			n.readers = true
-		case NotBorrowed:
-			n.titleCounts = true
 		case TopTitles:
 			n.titleCounts, n.titles = true, max(n.titles, joinTop)
 		case CLC, Dewey, TopAuthors:
