@@ -238,6 +238,23 @@ func TestStatsCommand(t *testing.T) {
 		}
 		x.Close()
 	}
+	// The grades and weeding reports, as `circa export stats --report NAME`
+	// writes them.
+	for name, heading := range map[string]string{reports.Grades: i18n.T("reports.col.grade"), reports.NeverBorrowed: i18n.T("reports.col.title")} {
+		var buf bytes.Buffer
+		if err := export.Stats(f.Lib, &buf, name, "2026-01-05", "2026-02-19", export.CSV); err != nil {
+			t.Fatal(err)
+		}
+		r := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\uFEFF")))
+		r.FieldsPerRecord = -1
+		recs, err := r.ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(recs) < 3 || recs[1][0] != heading {
+			t.Errorf("%s: CSV starts %q", name, recs[:min(3, len(recs))])
+		}
+	}
 	var buf bytes.Buffer
 	if err := export.Stats(f.Lib, &buf, "no_such_report", "2026-01-05", "2026-02-19", export.CSV); app.ReasonOf(err) != app.ReasonInvalidInput {
 		t.Errorf("unknown report: %v", err)
