@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -13,6 +14,8 @@ import (
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/app/importer"
+	"github.com/circa-library/circa/app/marc"
+	"github.com/circa-library/circa/assets/i18n"
 	"github.com/circa-library/circa/storage/memstore"
 )
 
@@ -275,5 +278,59 @@ func TestImportRefusesWithoutPermission(t *testing.T) {
 		strings.NewReader(""), importer.MARCOptions{}, false)
 	if app.ReasonOf(err) != app.ReasonPermissionDenied {
 		t.Fatalf("assistant import: %v", err)
+	}
+}
+
+// TestImportMARCHoldingsMapping reads copies from where a library keeps
+// them: these records from Berkeley's East Asian library put the item
+// number in 952 $a and the holding library in $b, not Koha's $p and $a.
+func TestImportMARCHoldingsMapping(t *testing.T) {
+	data := open(t, "marc21/marcperl__cjk1.marc")
+	withDefaults := newLib(t)
+	rep, err := importer.ImportMARC(context.Background(), withDefaults, admin, bytes.NewReader(data), importer.MARCOptions{}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.CopiesAdded != 0 {
+		t.Fatalf("the default 952 mapping found %d copies in $p, which these records lack", rep.CopiesAdded)
+	}
+
+	lib := newLib(t)
+	m, err := importer.MARCMapping(marc.FormatMARC21, "952:barcode=a,location=b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err = importer.ImportMARC(context.Background(), lib, admin, bytes.NewReader(data), importer.MARCOptions{Mapping: m}, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Good == 0 || rep.CopiesAdded != 10 || len(rep.Refused) != 0 {
+		t.Fatalf("import with 952 $a/$b: %+v", rep)
+	}
+	c, err := lib.CopyByBarcode("CSUO02B5200")
+	if err != nil {
+		t.Fatalf("copy from 952 $a: %v", err)
+	}
+	if c.Location != "Hoover Institution, East Asia Collection" {
+		t.Errorf("location %q, want 952 $b", c.Location)
+	}
+	if n := count(t, lib, app.CollCopies); n != 10 {
+		t.Errorf("%d copies stored, want 10", n)
+	}
+}
+
+func TestMARCMappingRefusesBadHoldings(t *testing.T) {
+	i18n.SetLang(i18n.English)
+	_, err := importer.MARCMapping(marc.FormatAuto, "952:location=a")
+	text, ok := importer.HoldingsErrorText(err)
+	if !ok || !strings.Contains(text, "952:location=a") || !strings.Contains(text, "barcode") {
+		t.Fatalf("bad mapping: %v, explained as %q", err, text)
+	}
+	if _, ok := importer.HoldingsErrorText(errors.New("other")); ok {
+		t.Error("HoldingsErrorText explained an unrelated error")
+	}
+	m, err := importer.MARCMapping(marc.FormatUNIMARC, " ")
+	if err != nil || m.UNIMARCHoldings != nil || m.Format != marc.FormatUNIMARC {
+		t.Errorf("empty holdings: %+v, %v; want the dialect's defaults", m, err)
 	}
 }

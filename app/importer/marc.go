@@ -13,6 +13,7 @@ import (
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/app/marc"
+	"github.com/circa-library/circa/assets/i18n"
 )
 
 // MARCSyntax says how a MARC file is written.
@@ -72,6 +73,33 @@ type Report struct {
 type Refused struct {
 	Source string
 	Err    error
+}
+
+// MARCMapping is the mapping a person chose: the dialect and the holdings
+// fields that hold the copies, written for marc.ParseHoldings. Empty
+// holdings keep the dialect's defaults (marc.DefaultHoldings). A mapping
+// that cannot be used fails with a *marc.HoldingsError (see
+// HoldingsErrorText).
+func MARCMapping(format marc.Format, holdings string) (marc.Mapping, error) {
+	m := marc.Mapping{Format: format}
+	if strings.TrimSpace(holdings) == "" {
+		return m, nil
+	}
+	sources, err := marc.ParseHoldings(holdings)
+	if err != nil {
+		return m, err
+	}
+	return m.WithHoldings(sources), nil
+}
+
+// HoldingsErrorText explains a holdings mapping error in the current
+// language; ok is false for any other error.
+func HoldingsErrorText(err error) (text string, ok bool) {
+	var he *marc.HoldingsError
+	if !errors.As(err, &he) {
+		return "", false
+	}
+	return i18n.T("marc.holdings."+string(he.Problem), "part", he.Part), true
 }
 
 // batchSize is how many records share one transaction.
