@@ -11,6 +11,7 @@ import (
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/app/importer"
+	"github.com/circa-library/circa/app/marc"
 	"github.com/circa-library/circa/assets/i18n"
 )
 
@@ -31,12 +32,21 @@ func runImport(c *ctx, args []string) error {
 	update := fs.Bool("update", false, "")
 	user := fs.String("user", "", "")
 	cardType := fs.String("card-type", "STU", "")
+	format := fs.String("format", "auto", "")
+	holdings := fs.String("holdings", "", "")
 	fs.BoolVar(&c.json, "json", false, "")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		return usageError("cli.batch.need_file")
+	}
+	var opts importer.MARCOptions
+	if kind == "marc" || kind == "marcxml" {
+		var err error
+		if opts, err = marcOptions(kind, *format, *holdings); err != nil {
+			return err
+		}
 	}
 	f, err := os.Open(fs.Arg(0))
 	if err != nil {
@@ -57,10 +67,7 @@ func runImport(c *ctx, args []string) error {
 	}
 	switch kind {
 	case "marc", "marcxml":
-		opts := importer.MARCOptions{OnDuplicate: dup, Syntax: importer.SyntaxISO2709}
-		if kind == "marcxml" {
-			opts.Syntax = importer.SyntaxMARCXML
-		}
+		opts.OnDuplicate = dup
 		rep, err := importer.ImportMARC(ctx, d.Library, actor, f, opts, *dry)
 		if rep != nil {
 			c.reportImport(rep, *dry)
@@ -96,6 +103,26 @@ func runImport(c *ctx, args []string) error {
 		return err
 	}
 	return usageError("cli.import.need_kind")
+}
+
+// marcOptions reads the MARC import flags: the file syntax from the kind,
+// the dialect (--format) and where copies are (--holdings), refusing a
+// mapping that cannot be used before anything is opened.
+func marcOptions(kind, format, holdings string) (importer.MARCOptions, error) {
+	opts := importer.MARCOptions{Syntax: importer.SyntaxISO2709}
+	if kind == "marcxml" {
+		opts.Syntax = importer.SyntaxMARCXML
+	}
+	f, ok := marc.ParseFormat(format)
+	if !ok {
+		return opts, usageError("cli.bad_flags", "error", "--format "+format)
+	}
+	m, err := importer.MARCMapping(f, holdings)
+	if text, ok := importer.HoldingsErrorText(err); ok {
+		return opts, errors.Mark(errors.New(text), errUsage)
+	}
+	opts.Mapping = m
+	return opts, err
 }
 
 func (c *ctx) reportImport(rep *importer.Report, dry bool) {
