@@ -13,7 +13,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/reports"
 	rfixture "github.com/circa-library/circa/app/reports/fixture"
+	"github.com/circa-library/circa/assets/i18n"
 )
 
 // awaitJob runs the screen's background job to its end: done is called
@@ -74,6 +76,11 @@ func TestReportsScreen(t *testing.T) {
 	text := strings.Join(labelTexts(s.body), "\n")
 	if !strings.Contains(text, s.tables[0].Title) {
 		t.Errorf("the summary is not shown:\n%s", text)
+	}
+	for _, name := range []string{reports.Grades, reports.NeverBorrowed} {
+		if title := reports.Title(i18n.Current(), name); !strings.Contains(text, title) {
+			t.Errorf("%s is not shown:\n%s", title, text)
+		}
 	}
 	if got := s.tables[0].Period; got.From != "2026-01-05" || got.To != "2026-02-11" {
 		t.Errorf("period %v", got)
