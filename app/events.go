@@ -17,6 +17,52 @@ type Event struct {
 	Kind    EventKind       `json:"kind"`
 	Staff   string          `json:"staff,omitempty"`
 	Payload json.RawMessage `json:"payload"`
+
+	// parsed is the payload decoded ahead of apply by Prepare; the first
+	// apply takes it, so it is never used twice.
+	parsed any
+}
+
+// createParsed is a record.created payload and its record, decoded.
+type createParsed struct {
+	p   RecordCreated
+	rec Record
+}
+
+// Prepare decodes the payloads of record events ahead of applying them, so
+// that a caller can do that work beside the writer: sync prepares a batch
+// while the one before it is being stored. Applying an event gives the
+// same result whether or not it was prepared; a payload that does not
+// decode is left for apply to report. evs must not be in use elsewhere
+// while Prepare runs.
+func Prepare(evs []*Event) {
+	for _, ev := range evs {
+		switch ev.Kind {
+		case EvRecordCreated:
+			var c createParsed
+			if json.Unmarshal(ev.Payload, &c.p) != nil {
+				continue
+			}
+			rec, err := newRecord(c.p.Collection)
+			if err != nil || json.Unmarshal(c.p.Record, rec) != nil {
+				continue
+			}
+			c.rec = rec
+			ev.parsed = &c
+		case EvRecordUpdated:
+			var p RecordUpdated
+			if json.Unmarshal(ev.Payload, &p) == nil {
+				ev.parsed = &p
+			}
+		}
+	}
+}
+
+// takeParsed returns what Prepare decoded, once.
+func (e *Event) takeParsed() any {
+	v := e.parsed
+	e.parsed = nil
+	return v
 }
 
 // Version is the version an event gives to what it writes.
@@ -149,12 +195,18 @@ func formatHLC(h HLC) string { return strconv.FormatUint(uint64(h), 10) }
 func (l *Library) apply(tx Tx, ev *Event) error {
 	switch ev.Kind {
 	case EvRecordCreated:
+		if c, ok := ev.takeParsed().(*createParsed); ok {
+			return putCreated(tx, ev, c.p, c.rec)
+		}
 		var p RecordCreated
 		if err := json.Unmarshal(ev.Payload, &p); err != nil {
 			return errors.Wrap(err, "decoding record.created")
 		}
 		return applyCreate(tx, ev, p)
 	case EvRecordUpdated:
+		if p, ok := ev.takeParsed().(*RecordUpdated); ok {
+			return applyUpdate(tx, ev, *p)
+		}
 		var p RecordUpdated
 		if err := json.Unmarshal(ev.Payload, &p); err != nil {
 			return errors.Wrap(err, "decoding record.updated")
@@ -227,6 +279,11 @@ func applyCreate(tx Tx, ev *Event, p RecordCreated) error {
 	if err := json.Unmarshal(p.Record, rec); err != nil {
 		return errors.Wrapf(err, "decoding a new %s", p.Collection)
 	}
+	return putCreated(tx, ev, p, rec)
+}
+
+// putCreated is applyCreate once rec, the record of p, is decoded.
+func putCreated(tx Tx, ev *Event, p RecordCreated, rec Record) error {
 	m := metaOf(rec)
 	found, err := tx.Get(p.Collection, m.ID, new(json.RawMessage))
 	if err != nil {

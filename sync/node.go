@@ -27,7 +27,8 @@ type Node struct {
 	lib   *app.Library
 	log   *slog.Logger
 	clock app.Clock
-	// BatchEvents bounds the batches this node sends (default 2000).
+	// BatchEvents bounds the batches this node sends and asks for (default
+	// 1000).
 	BatchEvents int
 
 	mu          gosync.RWMutex
@@ -471,8 +472,9 @@ type pulled struct {
 // this station held after the last batch it stored (nil if none). While
 // one batch is stored the next is already on its way: the sender gives each
 // station's events as a contiguous run after what was asked (batchFor), so
-// what this station will hold after a batch is known before it is stored.
-// Every batch is still checked and stored on its own, with its checkpoint,
+// what this station will hold after a batch is known before it is stored;
+// the payloads of the next batch are decoded beside the writer too
+// (app.Prepare). Every batch is still checked and stored on its own, with its checkpoint,
 // by applyBatch.
 func (n *Node) pull(ctx context.Context, peer string, r Remote, theirs map[string]uint64, res *Result) (map[string]uint64, error) {
 	have, err := n.Vector()
@@ -487,6 +489,9 @@ func (n *Node) pull(ctx context.Context, peer string, r Remote, theirs map[strin
 		inFlight = true
 		go func() {
 			b, err := r.Pull(ctx, PullRequest{Have: have, MaxEvents: n.BatchEvents})
+			if err == nil {
+				app.Prepare(b.Events)
+			}
 			next <- pulled{b, err}
 		}()
 	}

@@ -50,7 +50,7 @@ const (
 	MaxBatchBytes      = 32 << 20 // compressed, on the wire
 	MaxBatchInflated   = 96 << 20 // decompressed
 	maxEventLine       = 4 << 20
-	defaultBatchEvents = 250
+	defaultBatchEvents = 1000
 )
 
 var batchMagic = []byte("CIRCAB1\n")
