@@ -48,6 +48,7 @@ func newNoticesScreen(w fyne.Window, lib *app.Library, actor func() app.Actor) *
 	}
 	s.kind = widget.NewSelect(names, func(string) { s.generate() })
 	s.group = widget.NewSelect([]string{tr("notices.ui.by_class"), tr("notices.ui.by_band"), tr("notices.ui.no_grouping")}, func(string) { s.show() })
+	s.mail.Wrapping = fyne.TextWrapWord
 	s.days = widget.NewEntry()
 	s.days.SetText("3")
 	return s
@@ -260,5 +261,29 @@ func (s *noticesScreen) updateMail() {
 		s.mail.SetText(errorText(err))
 		return
 	}
-	s.mail.SetText(tr("notices.ui.outbox", "count", len(pending)))
+	s.mail.SetText(tr("notices.ui.outbox", "count", len(pending)) + "\n" + mailStationText(s.lib))
+}
+
+// mailStationText says which station sends the library's email (the mail
+// station is a library setting and syncs, so every desk says the same).
+func mailStationText(lib *app.Library) string {
+	station, err := lib.Setting(notices.SettingMailStation, "")
+	switch {
+	case err != nil:
+		return errorText(err)
+	case station == "":
+		return tr("notices.ui.mail_station_none")
+	case station == lib.Station():
+		return tr("notices.ui.mail_station_here")
+	}
+	return tr("notices.ui.mail_station_other", "station", shortStation(station))
+}
+
+// shortStation is the start of a station ID, enough to tell stations apart
+// on screen.
+func shortStation(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
 }

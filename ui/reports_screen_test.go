@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/notices"
 	"github.com/circa-library/circa/app/reports"
 	rfixture "github.com/circa-library/circa/app/reports/fixture"
 	"github.com/circa-library/circa/assets/i18n"
@@ -118,6 +119,16 @@ func TestNoticesScreen(t *testing.T) {
 	pending, err := s.outbox.Pending()
 	if err != nil || len(pending) != len(s.shown) {
 		t.Errorf("%d pending after queueing %d notices (%v); status %q", len(pending), len(s.shown), err, s.status.Text)
+	}
+	if !strings.Contains(s.mail.Text, tr("notices.ui.mail_station_none")) {
+		t.Errorf("mail status %q does not say no mail station is chosen", s.mail.Text)
+	}
+	if err := f.Lib.SetSetting(app.System, notices.SettingMailStation, f.Lib.Station()); err != nil {
+		t.Fatal(err)
+	}
+	s.updateMail()
+	if !strings.Contains(s.mail.Text, tr("notices.ui.mail_station_here")) {
+		t.Errorf("mail status %q does not say this is the mail station", s.mail.Text)
 	}
 	s.sendNow() // no mail server configured: says so, sends nothing
 	if !strings.Contains(s.mail.Text, tr("notices.ui.smtp_missing")) {

@@ -19,9 +19,14 @@
 //
 // A station sends a message only when its claim is the earliest claim it
 // knows of (by hybrid logical clock, then station ID) and no sent event
-// exists. When a mail station is configured (SettingMailStation), only it
-// sends, which makes delivery exactly-once even between stations that cannot
-// see each other; without one, two stations that claim the same message
+// exists. When a mail station is configured (SettingMailStation, a library
+// setting that syncs like any record, and which the notices screen names),
+// only it sends: a second station that has the setting never sends, even
+// cut off from the mail station and holding claims of its own
+// (TestMailStationAcrossStations), which makes delivery exactly-once between
+// stations that cannot see each other. Change the mail station only when
+// both stations have synced, or both may send what was queued meanwhile.
+// Without one, two stations that claim the same message
 // while cut off from each other could both send it. A station that crashes
 // after the server accepted a message but before its sent event was written
 // sends it again after restart; the Message-ID header is the notice ID, so

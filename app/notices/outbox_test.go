@@ -524,3 +524,95 @@ func TestSTARTTLS(t *testing.T) {
 		t.Errorf("no STARTTLS offered: %v", err)
 	}
 }
+
+// syncTo applies a's events that b lacks on b, as sync does: records and
+// settings follow, not only the log.
+func syncTo(t *testing.T, a, b *app.Library) {
+	t.Helper()
+	var evs []*app.Event
+	err := b.View(func(btx app.Tx) error {
+		have, err := btx.Vector()
+		if err != nil {
+			return err
+		}
+		return a.View(func(atx app.Tx) error {
+			vec, err := atx.Vector()
+			if err != nil {
+				return err
+			}
+			for st := range vec {
+				if err := atx.EventsAfter(st, have[st], func(e *app.Event) error {
+					c := *e
+					evs = append(evs, &c)
+					return nil
+				}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+	if err == nil {
+		err = b.Transact(func(tx app.Tx) error { return b.ApplyRemote(tx, evs) })
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestMailStationAcrossStations: the mail station is library data that
+// syncs; once a second station has it, that station never sends, even cut
+// off from the mail station and with its own claims, while the mail station
+// delivers everything exactly once through a server that fails, hangs and
+// then accepts.
+func TestMailStationAcrossStations(t *testing.T) {
+	f := school(t)
+	a := f.Lib
+	if err := a.SetSetting(app.System, notices.SettingMailStation, a.Station()); err != nil {
+		t.Fatal(err)
+	}
+	bClock := app.NewFakeClock(f.Clock.Now().Add(time.Minute))
+	b, err := app.Open(memstore.New(), app.Options{Clock: bClock, Location: fixture.Zone, Station: "station-b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncTo(t, a, b)
+	if got, _ := b.Setting(notices.SettingMailStation, ""); got != a.Station() {
+		t.Fatalf("station B's mail station is %q, want A's %q", got, a.Station())
+	}
+	obA, obB := notices.NewOutbox(a), notices.NewOutbox(b)
+	obA.Timeout, obA.Retry = 300*time.Millisecond, time.Minute
+	// Apart, both queue the same notices; B tries to send with a working
+	// server and must not.
+	n := queueOverdueAndDue(t, a, obA)
+	if nb := queueOverdueAndDue(t, b, obB); nb != n || n == 0 {
+		t.Fatalf("queued %d on A and %d on B", n, nb)
+	}
+	good := newFakeSMTP(t, func(int) string { return "ok" })
+	if res, err := obB.SendPending(context.Background(), mailer(good, b)); err != nil || res.Sent != 0 || res.Deferred != n {
+		t.Fatalf("station B sent: %+v, %v", res, err)
+	}
+	// A meets a failing server, then a hanging one, then a good one.
+	for _, answer := range []string{"temp", "hang"} {
+		srv := newFakeSMTP(t, func(int) string { return answer })
+		if res, err := obA.SendPending(context.Background(), mailer(srv, a)); err != nil || res.Sent != 0 || res.LastError == nil {
+			t.Fatalf("A with a server that answers %s: %+v, %v", answer, res, err)
+		}
+		f.Clock.Advance(2 * time.Minute)
+	}
+	syncTo(t, b, a)
+	res, err := obA.SendPending(context.Background(), mailer(good, a))
+	if err != nil || res.Sent != n {
+		t.Fatalf("A: %+v, %v; want %d sent", res, err, n)
+	}
+	syncTo(t, a, b)
+	for _, ob := range []*notices.Outbox{obA, obB} {
+		if res, err := ob.SendPending(context.Background(), mailer(good, a)); err != nil || res.Sent != 0 {
+			t.Errorf("after sync a station sent again: %+v, %v", res, err)
+		}
+	}
+	if p, _ := obB.Pending(); len(p) != 0 {
+		t.Errorf("B still has %d messages pending after sync", len(p))
+	}
+	exactlyOnce(t, good.accepted(), n)
+}
