@@ -13,6 +13,7 @@ import (
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/app/importer"
+	"github.com/circa-library/circa/app/marc"
 	"github.com/circa-library/circa/assets/i18n"
 )
 
@@ -39,6 +40,11 @@ type importScreen struct {
 	mapping importer.Mapping
 	update  *widget.Check
 	mapBox  *fyne.Container
+	// format and holdings say where MARC records keep their copies; marcBox
+	// shows them while the kind is MARC.
+	format   *widget.Select
+	holdings *widget.Entry
+	marcBox  *fyne.Container
 	result  *widget.Label
 	bar     *widget.ProgressBarInfinite
 	count   *widget.Label
@@ -61,6 +67,15 @@ func newImportScreen(w fyne.Window, lib *app.Library, actor func() app.Actor) *i
 	s.file = widget.NewLabel(tr("import.no_file"))
 	s.update = widget.NewCheck(tr("import.update_existing"), nil)
 	s.mapBox = container.NewVBox()
+	s.holdings = widget.NewMultiLineEntry()
+	s.holdings.Wrapping = fyne.TextWrapWord
+	s.holdings.SetMinRowsVisible(2)
+	formats := []string{tr("import.format_auto"), tr("import.format_marc21"), tr("import.format_unimarc")}
+	s.format = widget.NewSelect(formats, func(string) { s.showDefaultHoldings() })
+	s.format.SetSelected(formats[0])
+	s.marcBox = container.NewVBox(
+		container.NewHBox(widget.NewLabel(tr("import.marc_format")), s.format),
+		widget.NewLabel(tr("import.holdings")), s.holdings)
 	s.result = widget.NewLabel("")
 	s.result.Wrapping = fyne.TextWrapWord
 	s.bar = widget.NewProgressBarInfinite()
@@ -76,7 +91,7 @@ func newImportScreen(w fyne.Window, lib *app.Library, actor func() app.Actor) *i
 		}
 	})
 	s.buttons = container.NewHBox(preview, run, stop)
-	top := container.NewVBox(s.kind, container.NewHBox(choose, s.file), s.update, s.mapBox, s.buttons,
+	top := container.NewVBox(s.kind, container.NewHBox(choose, s.file), s.update, s.marcBox, s.mapBox, s.buttons,
 		container.NewBorder(nil, nil, nil, s.count, s.bar))
 	s.content = container.NewBorder(top, nil, nil, nil, container.NewVScroll(s.result))
 	return s
@@ -92,8 +107,38 @@ func (s *importScreen) kindName() string {
 	return importMARC
 }
 
+// marcFormat is the dialect chosen.
+func (s *importScreen) marcFormat() marc.Format {
+	switch s.format.Selected {
+	case tr("import.format_marc21"):
+		return marc.FormatMARC21
+	case tr("import.format_unimarc"):
+		return marc.FormatUNIMARC
+	}
+	return marc.FormatAuto
+}
+
+// showDefaultHoldings puts the chosen dialect's holdings fields in the
+// entry, to be edited where a library keeps its copies elsewhere. Detecting
+// the dialect per record leaves it empty: each record gets its own
+// dialect's defaults.
+func (s *importScreen) showDefaultHoldings() {
+	if s.holdings == nil {
+		return
+	}
+	s.holdings.SetPlaceHolder(tr("import.holdings_auto"))
+	s.holdings.SetText(marc.FormatHoldings(marc.DefaultHoldings(s.marcFormat())))
+}
+
 func (s *importScreen) reset() {
 	s.data, s.table, s.mapping = nil, nil, nil
+	if s.marcBox != nil {
+		if s.kindName() == importMARC {
+			s.marcBox.Show()
+		} else {
+			s.marcBox.Hide()
+		}
+	}
 	if s.file != nil {
 		s.file.SetText(tr("import.no_file"))
 		s.mapBox.Objects = nil
@@ -174,6 +219,15 @@ func (s *importScreen) run(dry bool) {
 	if s.update.Checked {
 		dup = app.DuplicateUpdate
 	}
+	var marcOpts importer.MARCOptions
+	if s.kindName() == importMARC {
+		m, err := importer.MARCMapping(s.marcFormat(), s.holdings.Text)
+		if text, ok := importer.HoldingsErrorText(err); ok {
+			s.result.SetText(text)
+			return
+		}
+		marcOpts.Mapping = m
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
 	s.bar.Show()
@@ -187,12 +241,11 @@ func (s *importScreen) run(dry bool) {
 		switch kind {
 		case importMARC:
 			var rep *importer.Report
-			rep, err = importer.ImportMARC(ctx, s.lib, actor, strings.NewReader(string(data)), importer.MARCOptions{
-				OnDuplicate: dup,
-				Progress: func(n int) {
-					fyne.Do(func() { s.count.SetText(tr("import.records_done", "count", strconv.Itoa(n))) })
-				},
-			}, dry)
+			marcOpts.OnDuplicate = dup
+			marcOpts.Progress = func(n int) {
+				fyne.Do(func() { s.count.SetText(tr("import.records_done", "count", strconv.Itoa(n))) })
+			}
+			rep, err = importer.ImportMARC(ctx, s.lib, actor, strings.NewReader(string(data)), marcOpts, dry)
 			if rep != nil {
 				text = reportText(rep, dry)
 			}

@@ -73,3 +73,55 @@ func TestImportScreenMARC(t *testing.T) {
 		t.Fatal("imported titles not searchable")
 	}
 }
+
+func TestImportScreenMARCHoldings(t *testing.T) {
+	data, err := os.ReadFile("../../shared/data/marc21/marcperl__cjk1.marc")
+	if err != nil {
+		t.Skip("shared data is not here")
+	}
+	i18n.SetLang(i18n.English)
+	a := test.NewApp()
+	defer a.Quit()
+	f := newFixture(t)
+	w := a.NewWindow("import")
+	s := newImportScreen(w, f.lib, func() app.Actor { return f.admin })
+	w.SetContent(s.content)
+
+	// Each dialect offers its own holdings fields to start from.
+	if s.holdings.Text != "" || !s.marcBox.Visible() {
+		t.Fatalf("detecting per record: holdings %q, shown %v", s.holdings.Text, s.marcBox.Visible())
+	}
+	s.format.SetSelected(tr("import.format_unimarc"))
+	if !strings.HasPrefix(s.holdings.Text, "995:barcode=f") {
+		t.Errorf("UNIMARC holdings: %q", s.holdings.Text)
+	}
+	s.format.SetSelected(tr("import.format_marc21"))
+	if !strings.HasPrefix(s.holdings.Text, "952:barcode=p") {
+		t.Errorf("MARC 21 holdings: %q", s.holdings.Text)
+	}
+
+	s.load("cjk1.marc", data)
+	s.holdings.SetText(s.holdings.Text + "; 949:location=a")
+	s.run(false)
+	if !strings.Contains(s.result.Text, "“949:location=a”: say which subfield holds the barcode") {
+		t.Fatalf("bad mapping: %q", s.result.Text)
+	}
+	if s.bar.Visible() {
+		t.Error("a refused mapping started the import")
+	}
+
+	s.holdings.SetText("952:barcode=a,location=b")
+	s.run(false)
+	waitFor(t, "the import", func() bool { return strings.Contains(s.result.Text, "copies added") })
+	if !strings.Contains(s.result.Text, "10 copies added") {
+		t.Fatalf("import with 952 $a/$b: %q", s.result.Text)
+	}
+	if c, err := f.lib.CopyByBarcode("CSUO02B5200"); err != nil || c.Location != "Hoover Institution, East Asia Collection" {
+		t.Errorf("copy from 952 $a/$b: %+v, %v", c, err)
+	}
+
+	s.kind.SetSelected(tr("import.kind_readers"))
+	if s.marcBox.Visible() {
+		t.Error("the holdings mapping shows for a class list")
+	}
+}
