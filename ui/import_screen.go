@@ -45,12 +45,12 @@ type importScreen struct {
 	format   *widget.Select
 	holdings *widget.Entry
 	marcBox  *fyne.Container
-	result  *widget.Label
-	bar     *widget.ProgressBarInfinite
-	count   *widget.Label
-	cancel  context.CancelFunc
-	buttons *fyne.Container
-	content fyne.CanvasObject
+	result   *widget.Label
+	bar      *widget.ProgressBarInfinite
+	count    *widget.Label
+	cancel   context.CancelFunc
+	buttons  *fyne.Container
+	content  fyne.CanvasObject
 }
 
 // NewImportScreen builds the import screen.
