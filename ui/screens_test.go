@@ -63,6 +63,12 @@ func TestScreenCaptures(t *testing.T) {
 					scan(d, "T122")
 					press(d.circ.scan, fyne.KeyF7)
 				},
+				"mail": func() {
+					d.closeModal()
+					m := openMailSettings(t, d)
+					m.host.SetText("smtp.example.org")
+					m.from.SetText("library@example.org")
+				},
 				"firstrun": func() {
 					d.closeModal()
 					lib, _ := newLibrary(t)
@@ -70,7 +76,7 @@ func TestScreenCaptures(t *testing.T) {
 					d = first
 				},
 			}
-			for _, name := range []string{"circulation", "readers", "catalogue", "holds", "reports", "settings", "signin", "refusal", "override", "slip", "firstrun"} {
+			for _, name := range []string{"circulation", "readers", "catalogue", "holds", "reports", "settings", "signin", "refusal", "override", "slip", "mail", "firstrun"} {
 				shots[name]()
 				img := d.win.Canvas().Capture()
 				for _, dir := range dirs {

@@ -21,6 +21,7 @@ type settingsScreen struct {
 	fields map[string]*deskEntry
 	lang   *widget.Select
 	rules  *rulesGrid
+	mail   *mailSettings
 }
 
 func newSettingsScreen(d *desk) *settingsScreen { return &settingsScreen{d: d} }
@@ -40,6 +41,7 @@ func (s *settingsScreen) build() fyne.CanvasObject {
 		{tr("settings.calendar"), s.calendarTab},
 		{tr("settings.staff"), s.staffTab},
 		{tr("settings.data"), s.dataTab},
+		{tr("settings.mail"), s.mailTab},
 	}
 	if d.cfg.ScannerManager != nil {
 		tabs = append(tabs, tab{tr("settings.scanners"), func() fyne.CanvasObject {
