@@ -12,11 +12,15 @@ import (
 	"github.com/circa-library/circa/app"
 )
 
-// BulkBatchSize is how many records and events one bulk transaction holds.
+// BulkBatchSize is the most records and events one bulk transaction holds.
 const BulkBatchSize = 50_000
 
 // bulkBatchSize is BulkBatchSize; tests lower it to cross batch boundaries.
 var bulkBatchSize = BulkBatchSize
+
+// firstBulkBatch is the size of a load's first batch; each next one doubles
+// up to bulkBatchSize.
+const firstBulkBatch = 5_000
 
 // appendFillPercent packs pages fuller in buckets whose keys mostly arrive
 // in order (time-ordered record IDs, event seqs), so a bulk load leaves a
@@ -34,12 +38,30 @@ type BulkStats struct {
 // BulkWriter takes records and events for Bulk. It is not safe for use by
 // several goroutines.
 type BulkWriter struct {
-	db    *DB
+	db *DB
+	q  *bulkQueue // being filled
+	// limit is the size of the batch being filled. It starts small and
+	// doubles up to bulkBatchSize, so that even a small load has a batch
+	// being written while the next one is made.
+	limit int
+	// writing delivers the outcome of the batch being written, if any.
+	writing chan bulkResult
+	stats   BulkStats
+	err     error // the first failed batch; the writer stops there
+}
+
+// bulkQueue is one batch: what one transaction writes.
+type bulkQueue struct {
 	recs  []bulkRecord
 	evs   []bulkEvent
-	bytes int64 // keys and values queued, to grow the file ahead of a flush
+	bytes int64 // keys and values queued, to grow the file ahead of them
+}
+
+func (q *bulkQueue) len() int { return len(q.recs) + len(q.evs) }
+
+type bulkResult struct {
 	stats BulkStats
-	err   error // the first failed flush; the writer stops there
+	err   error
 }
 
 type bulkEvent struct {
@@ -68,15 +90,15 @@ func (w *BulkWriter) Put(r app.Record) error {
 	if err != nil {
 		return errors.Wrapf(err, "encoding %s %s", c, id)
 	}
-	if err := w.flushIfFull(bulkBatchSize); err != nil {
+	if err := w.flushIfFull(w.limit); err != nil {
 		return err
 	}
 	rec := bulkRecord{c: c, id: id, raw: raw, entries: r.Indexes()}
-	w.bytes += int64(2*len(id) + len(raw))
+	w.q.bytes += int64(2*len(id) + len(raw))
 	for _, e := range rec.entries {
-		w.bytes += int64(len(e.Index) + 2*len(e.Key) + len(id) + 4)
+		w.q.bytes += int64(len(e.Index) + 2*len(e.Key) + len(id) + 4)
 	}
-	w.recs = append(w.recs, rec)
+	w.q.recs = append(w.q.recs, rec)
 	return nil
 }
 
@@ -91,34 +113,66 @@ func (w *BulkWriter) AppendEvent(e *app.Event) error {
 	}
 	// Events flush only at twice the batch size, so that the events that
 	// follow a Put land in the record's transaction.
-	if err := w.flushIfFull(2 * bulkBatchSize); err != nil {
+	if err := w.flushIfFull(2 * w.limit); err != nil {
 		return err
 	}
 	raw, err := json.Marshal(e)
 	if err != nil {
 		return errors.Wrapf(err, "encoding event %s", e.ID)
 	}
-	w.bytes += int64(len(e.Station) + 9 + len(raw))
-	w.evs = append(w.evs, bulkEvent{station: e.Station, seq: e.Seq, raw: raw})
+	w.q.bytes += int64(len(e.Station) + 9 + len(raw))
+	w.q.evs = append(w.q.evs, bulkEvent{station: e.Station, seq: e.Seq, raw: raw})
 	return nil
 }
 
-// flushIfFull writes the queue once it holds limit records and events.
+// flushIfFull starts writing the queue once it holds limit records and
+// events, and reports the failure of an earlier batch.
 func (w *BulkWriter) flushIfFull(limit int) error {
-	if w.err != nil || len(w.recs)+len(w.evs) < limit {
+	if w.err != nil || w.q.len() < limit {
 		return w.err
 	}
-	return w.flush()
+	if err := w.wait(); err != nil {
+		return err
+	}
+	q := w.q
+	w.q = &bulkQueue{}
+	w.limit = min(2*w.limit, bulkBatchSize)
+	w.writing = make(chan bulkResult, 1)
+	go func(done chan<- bulkResult) { done <- w.write(q) }(w.writing)
+	return nil
 }
 
-// Bulk writes what fn hands to the BulkWriter in transactions of
+// wait waits for the batch being written and reports the first failure.
+func (w *BulkWriter) wait() error {
+	if w.writing != nil {
+		w.record(<-w.writing)
+		w.writing = nil
+	}
+	return w.err
+}
+
+// record adds the outcome of a batch.
+func (w *BulkWriter) record(res bulkResult) {
+	if res.err != nil {
+		if w.err == nil {
+			w.err = res.err
+		}
+		return
+	}
+	w.stats.Records += res.stats.Records
+	w.stats.IndexEntries += res.stats.IndexEntries
+	w.stats.Events += res.stats.Events
+	w.stats.Batches++
+}
+
+// Bulk writes what fn hands to the BulkWriter in transactions of up to
 // BulkBatchSize records and events, each with its index entries and sorted
-// by key per bucket, without fsync until the end. Put a record, then
-// append the events that made it: they land in the same transaction, as
-// they would through Update. Nothing else may write meanwhile: Update waits
-// (so fn must not call it). If Bulk fails, the batches before the failure
-// stay written (a crash may lose them); a rerun with the same records and
-// events completes the load.
+// by key per bucket, without fsync until the end. One batch is written
+// while fn makes the next. Put a record, then append the events that made
+// it: they land in the same transaction, as they would through Update.
+// Nothing else may write meanwhile: Update waits (so fn must not call it).
+// If Bulk fails, the batches before the failure stay written (a crash may
+// lose them); a rerun with the same records and events completes the load.
 func (db *DB) Bulk(fn func(w *BulkWriter) error) (BulkStats, error) {
 	if db.opts.ReadOnly {
 		return BulkStats{}, refuse(app.ReasonReadOnly, errors.New("bulk load into a read-only database"), db.path)
@@ -129,10 +183,16 @@ func (db *DB) Bulk(fn func(w *BulkWriter) error) (BulkStats, error) {
 	db.bolt.NoSync = true
 	defer func() { db.bolt.NoSync = noSync }()
 
-	w := &BulkWriter{db: db}
+	w := &BulkWriter{db: db, q: &bulkQueue{}, limit: min(firstBulkBatch, bulkBatchSize)}
 	err := fn(w)
-	if err == nil {
-		err = w.flush()
+	// The batch being written must end before the lock is let go, whatever
+	// fn returned.
+	if werr := w.wait(); err == nil {
+		err = werr
+	}
+	if err == nil && w.q.len() > 0 {
+		w.record(w.write(w.q))
+		err = w.err
 	}
 	if serr := db.bolt.Sync(); err == nil && serr != nil {
 		err = classify(errors.Wrap(serr, "syncing the bulk load"), db.path)
@@ -189,33 +249,25 @@ func (b batch) presize(recs []bulkRecord, ib indexBuckets) {
 	}
 }
 
-func (w *BulkWriter) flush() error {
-	if w.err != nil || len(w.recs) == 0 && len(w.evs) == 0 {
-		return w.err
-	}
+// write writes q in one transaction.
+func (w *BulkWriter) write(q *bulkQueue) bulkResult {
 	var stats BulkStats
 	err := w.db.bolt.Update(func(btx *bbolt.Tx) error {
-		growAhead(w.db.path, btx.Size()+bulkSpace(w.bytes))
+		growAhead(w.db.path, btx.Size()+bulkSpace(q.bytes))
 		stats = BulkStats{}
 		puts, dels := batch{}, batch{}
-		if err := w.planRecords(btx, puts, dels, &stats); err != nil {
+		if err := q.planRecords(btx, puts, dels, &stats); err != nil {
 			return err
 		}
-		if err := w.planEvents(btx, puts, &stats); err != nil {
+		if err := q.planEvents(btx, puts, &stats); err != nil {
 			return err
 		}
 		return apply(btx, puts, dels)
 	})
 	if err != nil {
-		w.err = classify(err, w.db.path)
-		return w.err
+		return bulkResult{err: classify(err, w.db.path)}
 	}
-	w.stats.Records += stats.Records
-	w.stats.IndexEntries += stats.IndexEntries
-	w.stats.Events += stats.Events
-	w.stats.Batches++
-	w.recs, w.evs, w.bytes = w.recs[:0], w.evs[:0], 0
-	return nil
+	return bulkResult{stats: stats}
 }
 
 // bulkSpace is how much file a batch of n bytes of keys and values may
@@ -225,17 +277,17 @@ func bulkSpace(n int64) int64 { return 2*n + 1<<20 }
 
 // planRecords turns the queued records into writes and deletions, reading
 // the caller's transaction btx for entries already stored.
-func (w *BulkWriter) planRecords(btx *bbolt.Tx, puts, dels batch, stats *BulkStats) error {
+func (q *bulkQueue) planRecords(btx *bbolt.Tx, puts, dels batch, stats *BulkStats) error {
 	// The last Put of a record wins.
-	last := make(map[string]int, len(w.recs))
-	for i, r := range w.recs {
+	last := make(map[string]int, len(q.recs))
+	for i, r := range q.recs {
 		last[string(r.c)+"\x00"+r.id] = i
 	}
 	claimed := map[string]string{} // index \x00 key → record, within this batch
 	ib := indexBuckets{}
-	puts.presize(w.recs, ib)
+	puts.presize(q.recs, ib)
 	added := map[app.Collection]int{}
-	for i, r := range w.recs {
+	for i, r := range q.recs {
 		if last[string(r.c)+"\x00"+r.id] != i {
 			continue
 		}
@@ -298,9 +350,9 @@ func (w *BulkWriter) planRecords(btx *bbolt.Tx, puts, dels batch, stats *BulkSta
 
 // planEvents checks the queued events against the vector in the caller's
 // transaction btx and turns the new ones into writes.
-func (w *BulkWriter) planEvents(btx *bbolt.Tx, puts batch, stats *BulkStats) error {
+func (q *bulkQueue) planEvents(btx *bbolt.Tx, puts batch, stats *BulkStats) error {
 	have := map[string]uint64{}
-	for _, e := range w.evs {
+	for _, e := range q.evs {
 		seq, ok := have[e.station]
 		if !ok {
 			var err error
