@@ -36,53 +36,52 @@ var pinyinArgs = func() pinyin.Args {
 func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
 
 // textRuns splits normalised, lower-cased text into runs of Han characters
-// and of letters/digits.
+// and of letters/digits, each a substring of the normalised text.
 func textRuns(s string) (words []string, han []string) {
 	s = strings.ToLower(norm.NFKC.String(s))
-	var cur []rune
-	curHan := false
-	flush := func() {
-		if len(cur) == 0 {
-			return
+	start, curHan := -1, false
+	flush := func(end int) {
+		switch {
+		case start < 0:
+		case curHan:
+			han = append(han, s[start:end])
+		default:
+			words = append(words, s[start:end])
 		}
-		if curHan {
-			han = append(han, string(cur))
-		} else {
-			words = append(words, string(cur))
-		}
-		cur = cur[:0]
+		start = -1
 	}
-	for _, r := range s {
+	for i, r := range s {
 		switch {
 		case isHan(r):
-			if !curHan {
-				flush()
+			if start >= 0 && !curHan {
+				flush(i)
 			}
-			curHan = true
-			cur = append(cur, r)
+			if start < 0 {
+				start, curHan = i, true
+			}
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			if curHan {
-				flush()
+			if start >= 0 && curHan {
+				flush(i)
 			}
-			curHan = false
-			cur = append(cur, r)
+			if start < 0 {
+				start, curHan = i, false
+			}
 		default:
-			flush()
+			flush(i)
 		}
 	}
-	flush()
+	flush(len(s))
 	return words, han
 }
 
-// pinyinInitials returns the initials of a run of Han characters.
-func pinyinInitials(run string) string {
-	b := make([]byte, 0, len(run)/3)
+// appendPinyinInitials appends the initials of a run of Han characters to b.
+func appendPinyinInitials(b []byte, run string) []byte {
 	for _, r := range run {
 		if c := pinyinInitial(r); c != 0 {
 			b = append(b, c)
 		}
 	}
-	return string(b)
+	return b
 }
 
 // initials caches pinyinInitial per character (rune → byte, 0 for none):
@@ -121,28 +120,51 @@ func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 
 // SearchTokens returns the index tokens of text, sorted and without repeats.
 func SearchTokens(texts ...string) []string {
-	var out []string
+	// The tokens are written one after the other into buf and cut from it
+	// at ends: one string for all of them, not one per token.
+	n := 0
+	for _, text := range texts {
+		n += len(text)
+	}
+	buf := make([]byte, 0, 4*n)
+	ends := make([]int, 0, n/2+1)
+	add := func(prefix, tok string) {
+		buf = append(append(buf, prefix...), tok...)
+		ends = append(ends, len(buf))
+	}
 	for _, text := range texts {
 		words, han := textRuns(text)
 		for _, w := range words {
-			out = append(out, tokWord+clip(w))
+			add(tokWord, clip(w))
 		}
 		for _, run := range han {
-			// Han runs hold no invalid UTF-8 (textRuns rebuilt them from
-			// runes), so byte offsets of runes slice them safely.
+			// Han runs are whole runes of valid UTF-8 (textRuns keeps
+			// nothing else), so rune offsets slice them safely.
 			prev := -1
 			for i, r := range run {
 				size := utf8.RuneLen(r)
-				out = append(out, tokUnigram+run[i:i+size])
+				add(tokUnigram, run[i:i+size])
 				if prev >= 0 {
-					out = append(out, tokBigram+run[prev:i+size])
+					add(tokBigram, run[prev:i+size])
 				}
 				prev = i
 			}
-			if p := pinyinInitials(run); p != "" {
-				out = append(out, tokPinyin+clip(p))
+			start := len(buf)
+			buf = appendPinyinInitials(append(buf, tokPinyin...), run)
+			if initials := len(buf) - start - len(tokPinyin); initials == 0 {
+				buf = buf[:start]
+			} else {
+				// Initials are ASCII: clipping is cutting.
+				buf = buf[:start+len(tokPinyin)+min(initials, maxTokenLen)]
+				ends = append(ends, len(buf))
 			}
 		}
+	}
+	all := string(buf)
+	out := make([]string, len(ends))
+	start := 0
+	for i, end := range ends {
+		out[i], start = all[start:end], end
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
