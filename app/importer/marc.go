@@ -211,72 +211,116 @@ func ImportMARC(ctx context.Context, lib *app.Library, actor app.Actor, r io.Rea
 	if err != nil {
 		return nil, err
 	}
+	// Records are read and mapped beside the import of the batch before.
+	readCtx, stopReading := context.WithCancel(ctx)
+	batches := make(chan marcBatch, 1)
+	go readBatches(readCtx, rr, opts, batches)
+	defer func() {
+		stopReading()
+		for range batches { // the reader is done with r when this ends
+		}
+	}()
 	rep := &Report{}
-	var batch []app.ImportItem
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		var outs []app.ImportOutcome
-		if dryRun {
-			outs, err = previewTitles(lib, batch)
-		} else {
-			outs, err = lib.ImportTitles(actor, batch, opts.OnDuplicate)
-		}
-		if err != nil {
-			return err
-		}
-		tally(rep, outs)
-		batch = batch[:0]
-		return nil
-	}
-	for {
+	ended := false
+	for b := range batches {
 		if ctx.Err() != nil {
 			rep.Cancelled = true
 			return rep, nil
 		}
+		rep.Records += b.records
+		rep.Good += len(b.items)
+		rep.Warnings += b.warnings
+		rep.Damaged = append(rep.Damaged, b.damaged...)
+		if b.err != nil {
+			return rep, b.err
+		}
+		if len(b.items) > 0 {
+			var outs []app.ImportOutcome
+			if dryRun {
+				outs, err = previewTitles(lib, b.items)
+			} else {
+				outs, err = lib.ImportTitles(actor, b.items, opts.OnDuplicate)
+			}
+			if err != nil {
+				return rep, err
+			}
+			tally(rep, outs)
+		}
+		if opts.Progress != nil {
+			opts.Progress(rep.Records)
+		}
+		ended = b.end
+	}
+	// The reader stops early only when ctx is done.
+	rep.Cancelled = !ended
+	return rep, nil
+}
+
+// marcBatch is up to opts.BatchSize records read and mapped, with what the
+// reading met on the way.
+type marcBatch struct {
+	items    []app.ImportItem
+	records  int
+	warnings int
+	damaged  []Damaged
+	// err ends the import: the file could not be read further.
+	err error
+	// end says the file ends after this batch.
+	end bool
+}
+
+// readBatches reads rr into batches of opts.BatchSize good records until
+// the file ends, reading fails or ctx is done, then closes out.
+func readBatches(ctx context.Context, rr marc.RecordReader, opts MARCOptions, out chan<- marcBatch) {
+	defer close(out)
+	send := func(b marcBatch) bool {
+		select {
+		case out <- b:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	var b marcBatch
+	for ctx.Err() == nil {
 		rec, err := rr.Read()
 		if err == io.EOF {
-			break
+			b.end = true
+			send(b)
+			return
 		}
 		if err != nil {
 			if d, ok := marc.AsDamage(err); ok {
-				rep.Records++
-				rep.Damaged = append(rep.Damaged, Damaged{Record: d.Record, Reason: d.Reason.String(), Detail: d.Detail})
+				b.records++
+				b.damaged = append(b.damaged, Damaged{Record: d.Record, Reason: d.Reason.String(), Detail: d.Detail})
 				continue
 			}
-			return rep, errors.Wrap(err, "reading the MARC file")
+			b.err = errors.Wrap(err, "reading the MARC file")
+			send(b)
+			return
 		}
-		rep.Records++
+		b.records++
 		if len(rec.Warnings) > 0 {
-			rep.Warnings++
+			b.warnings++
 		}
 		item, err := ItemFromRecord(rec, opts)
 		if err != nil {
-			return rep, err
+			b.err = err
+			send(b)
+			return
 		}
 		if strings.TrimSpace(item.Title.Title) == "" {
-			rep.Damaged = append(rep.Damaged, Damaged{Record: rec.Number, Reason: "no_title"})
+			b.damaged = append(b.damaged, Damaged{Record: rec.Number, Reason: "no_title"})
 			continue
 		}
-		rep.Good++
-		batch = append(batch, item)
-		if len(batch) == opts.BatchSize {
-			if err := flush(); err != nil {
-				return rep, err
+		b.items = append(b.items, item)
+		if len(b.items) == opts.BatchSize {
+			if !send(b) {
+				return
 			}
-			if opts.Progress != nil {
-				opts.Progress(rep.Records)
-			}
+			b = marcBatch{}
 		}
 	}
-	if err := flush(); err != nil {
-		return rep, err
-	}
-	if opts.Progress != nil {
-		opts.Progress(rep.Records)
-	}
-	return rep, nil
 }
 
 func tally(rep *Report, outs []app.ImportOutcome) {
