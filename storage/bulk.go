@@ -75,6 +75,34 @@ type bulkRecord struct {
 	id      string
 	raw     []byte
 	entries []app.IndexEntry
+	// keys are the index keys and values of entries (indexKey), and enc
+	// the entries as the entries bucket keeps them: made by Put, so that
+	// the caller's goroutine does this work, not the one writing.
+	keys []kv
+	enc  []byte
+}
+
+// newBulkRecord makes the queued form of record id of collection c.
+func newBulkRecord(c app.Collection, id string, raw []byte, entries []app.IndexEntry) bulkRecord {
+	n := 0
+	for _, e := range entries {
+		n += len(e.Key) + 1 + len(id)
+	}
+	// All keys in one allocation; each key's capacity ends where it does.
+	buf := make([]byte, 0, n)
+	idb := []byte(id)
+	keys := make([]kv, len(entries))
+	for i, e := range entries {
+		start := len(buf)
+		buf = append(buf, e.Key...)
+		if e.Unique {
+			keys[i] = kv{buf[start:len(buf):len(buf)], idb}
+			continue
+		}
+		buf = append(append(buf, 0), id...)
+		keys[i] = kv{buf[start:len(buf):len(buf)], []byte{}}
+	}
+	return bulkRecord{c: c, id: id, raw: raw, entries: entries, keys: keys, enc: encodeEntries(entries)}
 }
 
 // Put queues r. It follows Tx.Put's rules (a record put again replaces
@@ -93,7 +121,7 @@ func (w *BulkWriter) Put(r app.Record) error {
 	if err := w.flushIfFull(w.limit); err != nil {
 		return err
 	}
-	rec := bulkRecord{c: c, id: id, raw: raw, entries: r.Indexes()}
+	rec := newBulkRecord(c, id, raw, r.Indexes())
 	w.q.bytes += int64(2*len(id) + len(raw))
 	for _, e := range rec.entries {
 		w.q.bytes += int64(len(e.Index) + 2*len(e.Key) + len(id) + 4)
@@ -326,10 +354,9 @@ func (q *bulkQueue) planRecords(btx *bbolt.Tx, puts, dels batch, stats *BulkStat
 			}
 			dels.put(ib.of(e.Index), k, nil)
 		}
-		for _, e := range r.entries {
+		for j, e := range r.entries {
 			if !slices.Contains(old, e) {
-				k, v := indexKey(e, r.id)
-				puts.put(ib.of(e.Index), k, v)
+				puts.put(ib.of(e.Index), r.keys[j].k, r.keys[j].v)
 				stats.IndexEntries++
 			}
 		}
@@ -337,7 +364,7 @@ func (q *bulkQueue) planRecords(btx *bbolt.Tx, puts, dels batch, stats *BulkStat
 			added[r.c]++
 		}
 		puts.put(string(recordBucket(r.c)), idb, r.raw)
-		puts.put(string(entriesBucket(r.c)), idb, encodeEntries(r.entries))
+		puts.put(string(entriesBucket(r.c)), idb, r.enc)
 		stats.Records++
 	}
 	for c, n := range added {
