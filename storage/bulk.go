@@ -281,7 +281,9 @@ func (b batch) presize(recs []bulkRecord, ib indexBuckets) {
 func (w *BulkWriter) write(q *bulkQueue) bulkResult {
 	var stats BulkStats
 	err := w.db.bolt.Update(func(btx *bbolt.Tx) error {
-		growAhead(w.db.path, btx.Size()+bulkSpace(q.bytes))
+		if q.bytes >= minGrowAhead {
+			growAhead(w.db.path, btx.Size()+bulkSpace(q.bytes))
+		}
 		stats = BulkStats{}
 		puts, dels := batch{}, batch{}
 		if err := q.planRecords(btx, puts, dels, &stats); err != nil {
@@ -302,6 +304,10 @@ func (w *BulkWriter) write(q *bulkQueue) bulkResult {
 // take: index pages filled in key order split half full, and every
 // element carries a 16-byte header.
 func bulkSpace(n int64) int64 { return 2*n + 1<<20 }
+
+// minGrowAhead is the smallest batch the file is grown ahead for: below it
+// bbolt remaps little, and a small load should not leave a larger file.
+const minGrowAhead = 1 << 20
 
 // planRecords turns the queued records into writes and deletions, reading
 // the caller's transaction btx for entries already stored.
