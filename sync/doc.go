@@ -27,7 +27,10 @@
 //     with a batch, in (hlc, station, seq) order so that the receiver seldom
 //     has to rebuild. The client stores each batch and the peer's checkpoint
 //     in one transaction (app.Library.StoreRemote), so an interrupted sync
-//     resumes where it stopped and a repeated batch changes nothing.
+//     resumes where it stopped and a repeated batch changes nothing. While
+//     one batch is stored the next is already fetched and decoded: the
+//     server sends each station's events as a run after what was asked, so
+//     the client knows what it will hold before the batch is stored.
 //  3. push: the same in the other direction.
 //  4. the client replays its log if batches arrived out of order
 //     (app.Library.RebuildIfStale).
@@ -38,7 +41,9 @@
 //	"CIRCAB1\n" | raw DEFLATE( header JSON "\n" | one event JSON per line |
 //	                          {"sha256": hex of every line before} "\n" )
 //
-// bounded in compressed and decompressed size and in events (wire.go).
+// bounded in compressed and decompressed size and in events (wire.go),
+// and compressed at DEFLATE's fastest level: about 58 bytes an event on the
+// wire for a generated library, TLS and HTTP/2 included.
 // Errors travel as {"error": code, "message": text}; errors.go maps codes to
 // this package's sentinels in one table.
 //

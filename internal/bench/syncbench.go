@@ -4,8 +4,12 @@ import (
 	"context"
 	"crypto/rand"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
+	gosync "sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/circa-library/circa/app"
@@ -61,6 +65,80 @@ func startStation(dir, name string, fill func(w *storage.BulkWriter, station str
 	return &benchStation{st: st, lib: lib, db: db, stop: func() { cancel(); <-done; db.Close() }}, nil
 }
 
+// wireCounter forwards TCP connections to a station and counts the bytes
+// that pass both ways: what sync puts on the wire, TLS and HTTP/2 included.
+type wireCounter struct {
+	ln    net.Listener
+	bytes atomic.Int64
+	mu    gosync.Mutex
+	conns map[net.Conn]bool
+	wg    gosync.WaitGroup
+}
+
+func countWire(target string) (*wireCounter, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	w := &wireCounter{ln: ln, conns: map[net.Conn]bool{}}
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			up, err := net.Dial("tcp", target)
+			if err != nil {
+				c.Close()
+				continue
+			}
+			w.mu.Lock()
+			w.conns[c], w.conns[up] = true, true
+			w.mu.Unlock()
+			w.wg.Add(2)
+			go w.copy(up, c)
+			go w.copy(c, up)
+		}
+	}()
+	return w, nil
+}
+
+func (w *wireCounter) copy(dst, src net.Conn) {
+	defer w.wg.Done()
+	_, _ = io.Copy(countingWriter{dst, &w.bytes}, src)
+	dst.Close()
+	src.Close()
+}
+
+// countingWriter counts as it writes, so a count read after an exchange
+// has every byte of it.
+type countingWriter struct {
+	w io.Writer
+	n *atomic.Int64
+}
+
+func (c countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// Addr is where to reach the station through the counter.
+func (w *wireCounter) Addr() string { return w.ln.Addr().String() }
+
+// Close drops every connection and waits for the copies to end.
+func (w *wireCounter) Close() {
+	w.ln.Close()
+	w.mu.Lock()
+	for c := range w.conns {
+		c.Close()
+	}
+	w.mu.Unlock()
+	w.wg.Wait()
+}
+
 // measureSync pairs a station holding a generated library with an empty one
 // over loopback mutual TLS: the first full sync, then 1,000 new events.
 func measureSync(o *Options, r *Report, _ *app.Library, _ *storage.DB, _ demo.ScaleOptions) error {
@@ -89,7 +167,12 @@ func measureSync(o *Options, r *Report, _ *app.Library, _ *storage.DB, _ demo.Sc
 	if err := src.st.Pair(dst.st.ID(), "", "desk"); err != nil {
 		return err
 	}
-	if err := dst.st.Pair(src.st.ID(), src.st.Addr(), "hub"); err != nil {
+	wire, err := countWire(src.st.Addr())
+	if err != nil {
+		return err
+	}
+	defer wire.Close()
+	if err := dst.st.Pair(src.st.ID(), wire.Addr(), "hub"); err != nil {
 		return err
 	}
 	ctx := context.Background()
@@ -107,6 +190,9 @@ func measureSync(o *Options, r *Report, _ *app.Library, _ *storage.DB, _ demo.Sc
 	perMillion := full.Seconds() * 1e6 / float64(max(events, 1))
 	r.Add(fmt.Sprintf("first full sync of %d events over loopback", events), "s per 1M events", "< 60",
 		perMillion, fmt.Sprintf("%.1f s for %d events, %.0f events/s", full.Seconds(), events, float64(events)/full.Seconds()))
+	fullBytes := wire.bytes.Swap(0)
+	r.Add("bytes on the wire per event, first full sync", "bytes", "",
+		float64(fullBytes)/float64(max(events, 1)), fmt.Sprintf("%.1f MB both ways, TLS and HTTP/2 included", float64(fullBytes)/1e6))
 
 	// 1,000 new events on the source: check-outs in batches.
 	desk := app.Actor{Username: "bench", Role: app.RoleLibrarian}
@@ -125,6 +211,8 @@ func measureSync(o *Options, r *Report, _ *app.Library, _ *storage.DB, _ demo.Sc
 		return err
 	}
 	r.Add(fmt.Sprintf("incremental sync of %d new events", made), "s", "< 1", time.Since(start).Seconds(), "")
+	r.Add("bytes on the wire per event, incremental sync", "bytes", "",
+		float64(wire.bytes.Load())/float64(max(made, 1)), "both ways, TLS and HTTP/2 included")
 	var hs, hd string
 	src.db.View(func(tx app.Tx) error { hs, err = app.StateHash(tx); return err })
 	dst.db.View(func(tx app.Tx) error { hd, err = app.StateHash(tx); return err })
