@@ -84,25 +84,20 @@ type bulkRecord struct {
 
 // newBulkRecord makes the queued form of record id of collection c.
 func newBulkRecord(c app.Collection, id string, raw []byte, entries []app.IndexEntry) bulkRecord {
-	n := 0
-	for _, e := range entries {
-		n += len(e.Key) + 1 + len(id)
-	}
-	// All keys in one allocation; each key's capacity ends where it does.
-	buf := make([]byte, 0, n)
-	idb := []byte(id)
 	keys := make([]kv, len(entries))
 	for i, e := range entries {
-		start := len(buf)
-		buf = append(buf, e.Key...)
-		if e.Unique {
-			keys[i] = kv{buf[start:len(buf):len(buf)], idb}
-			continue
-		}
-		buf = append(append(buf, 0), id...)
-		keys[i] = kv{buf[start:len(buf):len(buf)], []byte{}}
+		keys[i].k, keys[i].v = indexKey(e, id)
 	}
 	return bulkRecord{c: c, id: id, raw: raw, entries: entries, keys: keys, enc: encodeEntries(entries)}
+}
+
+// size is about how many bytes of keys and values r writes.
+func (r *bulkRecord) size() int64 {
+	n := 2*len(r.id) + len(r.raw) + len(r.enc)
+	for _, k := range r.keys {
+		n += len(k.k) + len(k.v)
+	}
+	return int64(n)
 }
 
 // Put queues r. It follows Tx.Put's rules (a record put again replaces
@@ -122,10 +117,7 @@ func (w *BulkWriter) Put(r app.Record) error {
 		return err
 	}
 	rec := newBulkRecord(c, id, raw, r.Indexes())
-	w.q.bytes += int64(2*len(id) + len(raw))
-	for _, e := range rec.entries {
-		w.q.bytes += int64(len(e.Index) + 2*len(e.Key) + len(id) + 4)
-	}
+	w.q.bytes += rec.size()
 	w.q.recs = append(w.q.recs, rec)
 	return nil
 }
