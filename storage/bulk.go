@@ -305,16 +305,20 @@ const minGrowAhead = 1 << 20
 // the caller's transaction btx for entries already stored.
 func (q *bulkQueue) planRecords(btx *bbolt.Tx, puts, dels batch, stats *BulkStats) error {
 	// The last Put of a record wins.
-	last := make(map[string]int, len(q.recs))
+	type recordKey struct {
+		c  app.Collection
+		id string
+	}
+	last := make(map[recordKey]int, len(q.recs))
 	for i, r := range q.recs {
-		last[string(r.c)+"\x00"+r.id] = i
+		last[recordKey{r.c, r.id}] = i
 	}
 	claimed := map[string]string{} // index \x00 key → record, within this batch
 	ib := indexBuckets{}
 	puts.presize(q.recs, ib)
 	added := map[app.Collection]int{}
 	for i, r := range q.recs {
-		if last[string(r.c)+"\x00"+r.id] != i {
+		if last[recordKey{r.c, r.id}] != i {
 			continue
 		}
 		for _, e := range r.entries {
