@@ -411,12 +411,12 @@ func (n *Node) Exchange(ctx context.Context, peer string, r Remote) (Result, err
 	if err := n.noteHello(peer, theirs, res.Skew); err != nil {
 		return res, err
 	}
-	after, err := n.pull(ctx, peer, r, theirs.Vector, &res)
-	if err != nil {
+	if err := n.pull(ctx, peer, r, theirs.Vector, &res); err != nil {
 		return res, err
 	}
-	theirs.Vector = mergeVector(theirs.Vector, after)
-	// Push.
+	// Push what the peer's hello lacks. (What was just pulled is in that
+	// hello already; this station's own new events are not, whatever it
+	// pulled, so they go out in this same session.)
 	theirVec := copyVector(theirs.Vector)
 	for {
 		if err := ctx.Err(); err != nil {
@@ -468,20 +468,18 @@ type pulled struct {
 }
 
 // pull fetches and stores the events this station lacks of theirs (the
-// vector the peer sent in its hello), counts them in res, and returns what
-// this station held after the last batch it stored (nil if none). While
+// vector the peer sent in its hello) and counts them in res. While
 // one batch is stored the next is already on its way: the sender gives each
 // station's events as a contiguous run after what was asked (batchFor), so
 // what this station will hold after a batch is known before it is stored;
 // the payloads of the next batch are decoded beside the writer too
 // (app.Prepare). Every batch is still checked and stored on its own, with its checkpoint,
 // by applyBatch.
-func (n *Node) pull(ctx context.Context, peer string, r Remote, theirs map[string]uint64, res *Result) (map[string]uint64, error) {
+func (n *Node) pull(ctx context.Context, peer string, r Remote, theirs map[string]uint64, res *Result) error {
 	have, err := n.Vector()
 	if err != nil || waiting(theirs, have) == 0 {
-		return nil, err
+		return err
 	}
-	var stored map[string]uint64
 	ctx, cancel := context.WithCancel(ctx)
 	next := make(chan pulled, 1)
 	inFlight := false
@@ -506,32 +504,32 @@ func (n *Node) pull(ctx context.Context, peer string, r Remote, theirs map[strin
 		p := <-next
 		inFlight = false
 		if p.err != nil {
-			return stored, errors.Wrap(p.err, "pull")
+			return errors.Wrap(p.err, "pull")
 		}
 		b := p.b
 		if b.From != peer {
-			return stored, errors.Wrap(ErrWrongStation, "batch from another station")
+			return errors.Wrap(ErrWrongStation, "batch from another station")
 		}
 		if len(b.Events) == 0 {
 			break
 		}
 		if expected := mergeVector(have, lastSeqs(b.Events)); b.More && waiting(theirs, expected) > 0 {
 			if err := ctx.Err(); err != nil {
-				return stored, err
+				return err
 			}
 			ask(expected)
 		}
 		after, err := n.applyBatch(peer, b.Events)
 		if err != nil {
-			return stored, err
+			return err
 		}
 		if waiting(after, have) == 0 {
-			return stored, errors.Wrap(ErrBadBatch, "a pulled batch brought nothing new")
+			return errors.Wrap(ErrBadBatch, "a pulled batch brought nothing new")
 		}
 		res.Received += waiting(after, have)
 		have = after
 	}
-	return stored, nil
+	return nil
 }
 
 // lastSeqs returns the highest seq of each station in evs.
