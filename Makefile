@@ -126,8 +126,11 @@ toml = $(shell sed -n 's/^$(1) *= *"\{0,1\}\([^"]*\)"\{0,1\} *$$/\1/p' FyneApp.t
 FYNE_FLAGS = --src $(CURDIR)/cmd/circa --name $(call toml,Name) --app-id $(call toml,ID) \
 	--icon $(CURDIR)/$(call toml,Icon) --app-version $(call toml,Version) --app-build $(call toml,Build) --release
 # fyne takes extra linker flags from GOFLAGS, split at spaces: one -X each,
-# after whatever GOFLAGS `go env` already has.
-FYNE_GOFLAGS = $$($(GO) env GOFLAGS) -ldflags=-X=$(PKG)/assets.Version=$(VERSION) -ldflags=-X=$(PKG)/assets.BuildDate=$(BUILD_DATE)
+# after whatever GOFLAGS `go env` already has. Release builds carry no VCS
+# stamp (-buildvcs=false) whatever the builder's go env says: the version
+# and commit date are stamped in with -X, and a GOFLAGS=-buildvcs=false on
+# one machine and not on another would otherwise make the binaries differ.
+FYNE_GOFLAGS = $$($(GO) env GOFLAGS) -buildvcs=false -ldflags=-X=$(PKG)/assets.Version=$(VERSION) -ldflags=-X=$(PKG)/assets.BuildDate=$(BUILD_DATE)
 FYNE_META    = cp FyneApp.toml cmd/circa/FyneApp.toml; trap 'rm -f $(CURDIR)/cmd/circa/FyneApp.toml' EXIT;
 # Archive times come from the last commit too (tar and the installer).
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
@@ -156,7 +159,7 @@ package: deps $(FYNE) ## Linux tar.xz, Windows exe and installer, static hubs in
 		packaging/windows/circa.nsi
 	rm dist/circa.ico
 	for arch in amd64 arm64; do \
-		CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -trimpath -ldflags '$(LDFLAGS) -s -w' \
+		CGO_ENABLED=0 GOOS=linux GOARCH=$$arch $(GO) build -trimpath -buildvcs=false -ldflags '$(LDFLAGS) -s -w' \
 			-o dist/circa-hub-$(VERSION)-linux-$$arch ./cmd/circa-hub; \
 	done
 	cd dist && sha256sum circa-$(VERSION)-* circa-hub-$(VERSION)-* > circa-$(VERSION).sha256
