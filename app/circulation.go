@@ -270,7 +270,7 @@ func applyCheckout(l *Library, tx Tx, ev *Event) error {
 	if err := tx.Put(&loan); err != nil {
 		return err
 	}
-	if err := countLoan(tx, l.Location(), nil, &loan); err != nil {
+	if err := l.countLoan(tx, nil, &loan); err != nil {
 		return err
 	}
 	updCp := *cp
@@ -551,7 +551,7 @@ func applyCheckin(l *Library, tx Tx, ev *Event) error {
 		if err := tx.Put(loan); err != nil {
 			return err
 		}
-		if err := countLoan(tx, l.Location(), &was, loan); err != nil {
+		if err := l.countLoan(tx, &was, loan); err != nil {
 			return err
 		}
 		if p.FineID != "" {
@@ -742,7 +742,7 @@ func applyRenew(l *Library, tx Tx, ev *Event) error {
 	if err := tx.Put(loan); err != nil {
 		return err
 	}
-	return countLoan(tx, l.Location(), &was, loan)
+	return l.countLoan(tx, &was, loan)
 }
 
 // LoanView is a loan with what a screen shows beside it.

@@ -398,13 +398,39 @@ func (t *dailyTally) flush() error {
 
 // countLoan moves the days' aggregates from loan old (nil: none) to loan
 // upd, in the caller's transaction tx. Appliers call it after every write of
-// a loan.
-func countLoan(tx Tx, loc *time.Location, old, upd *Loan) error {
-	t := newDailyTally(tx, loc)
+// a loan. Inside update the change goes to the transaction's tally, written
+// once before commit, so a batch of events (a sync batch, a batch check-in,
+// a rebuild) reads and writes each day once instead of once per loan.
+func (l *Library) countLoan(tx Tx, old, upd *Loan) error {
+	t, shared := l.tallyFor(tx)
 	if err := t.loan(old, upd); err != nil {
 		return err
 	}
+	if shared && len(t.parts) < maxTallyParts {
+		return nil
+	}
 	return t.flush()
+}
+
+// maxTallyParts bounds what a transaction's tally holds before it writes
+// out early, so a rebuild of millions of loans stays within memory.
+const maxTallyParts = 4096
+
+// tallyFor returns the tally of the update running tx, or, outside one, a
+// tally of its own that the caller flushes.
+func (l *Library) tallyFor(tx Tx) (t *dailyTally, shared bool) {
+	if l.tally != nil && l.tally.tx == tx {
+		return l.tally, true
+	}
+	return newDailyTally(tx, l.Location()), false
+}
+
+// dropTally forgets what the update's tally holds, for a transaction that
+// is about to clear the daily records and recount them (rebuild).
+func (l *Library) dropTally(tx Tx) {
+	if l.tally != nil && l.tally.tx == tx {
+		l.tally.days, l.tally.parts = map[Date]*Daily{}, map[string]*DayCounts{}
+	}
 }
 
 // dailyFormat names how Daily records are laid out; BackfillDaily

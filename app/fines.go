@@ -336,7 +336,7 @@ func applyCopyState(l *Library, tx Tx, ev *Event) error {
 			if err := tx.Put(loan); err != nil {
 				return err
 			}
-			if err := countLoan(tx, l.Location(), &was, loan); err != nil {
+			if err := l.countLoan(tx, &was, loan); err != nil {
 				return err
 			}
 		}

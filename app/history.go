@@ -88,7 +88,7 @@ func applyAnonymised(l *Library, tx Tx, ev *Event) error {
 	if err := json.Unmarshal(ev.Payload, &p); err != nil {
 		return errors.Wrap(err, "decoding history.anonymised")
 	}
-	tally := newDailyTally(tx, l.Location())
+	tally, shared := l.tallyFor(tx)
 	for _, id := range p.Loans {
 		loan, err := getRecord[Loan](tx, CollLoans, id, ReasonUnknownLoan)
 		if err != nil {
@@ -105,6 +105,9 @@ func applyAnonymised(l *Library, tx Tx, ev *Event) error {
 		if err := tally.loan(&was, loan); err != nil {
 			return err
 		}
+	}
+	if shared {
+		return nil
 	}
 	return tally.flush()
 }

@@ -21,7 +21,7 @@ func applyLoansImported(l *Library, tx Tx, ev *Event) error {
 	if err := json.Unmarshal(ev.Payload, &p); err != nil {
 		return errors.Wrap(err, "decoding history.imported")
 	}
-	tally := newDailyTally(tx, l.Location())
+	tally, shared := l.tallyFor(tx)
 	for i := range p.Loans {
 		loan := p.Loans[i]
 		if loan.Open() {
@@ -39,6 +39,9 @@ func applyLoansImported(l *Library, tx Tx, ev *Event) error {
 		if err := tally.loan(nil, &loan); err != nil {
 			return err
 		}
+	}
+	if shared {
+		return nil
 	}
 	return tally.flush()
 }

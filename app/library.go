@@ -38,8 +38,11 @@ type Library struct {
 	loc        atomic.Pointer[time.Location]
 	defaultLoc *time.Location
 
-	mu        sync.Mutex // serialises writers so pending belongs to one Update
-	pending   []*Event
+	mu      sync.Mutex // serialises writers so pending belongs to one Update
+	pending []*Event
+	// tally gathers the daily figures of the update running, written just
+	// before it commits (see countLoan).
+	tally     *dailyTally
 	obsMu     sync.RWMutex
 	observers []func([]*Event)
 }
@@ -139,7 +142,14 @@ func (l *Library) Observe(fn func([]*Event)) {
 func (l *Library) update(fn func(Tx) error) error {
 	l.mu.Lock()
 	l.pending = l.pending[:0]
-	err := l.store.Update(fn)
+	err := l.store.Update(func(tx Tx) error {
+		l.tally = newDailyTally(tx, l.Location())
+		defer func() { l.tally = nil }()
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return l.tally.flush()
+	})
 	evs := append([]*Event(nil), l.pending...)
 	l.pending = l.pending[:0]
 	l.mu.Unlock()

@@ -260,6 +260,7 @@ func (l *Library) RebuildIfStale() (bool, error) {
 func (l *Library) Rebuild() error { return l.update(l.rebuildTx) }
 
 func (l *Library) rebuildTx(tx Tx) error {
+	l.dropTally(tx)
 	for _, c := range AllCollections {
 		var ids []string
 		if err := tx.ForEach(c, func(id string, _ []byte) error {
