@@ -512,7 +512,13 @@ func backfillDailyTx(tx Tx, loc *time.Location) error {
 		if err := json.Unmarshal(raw, &loan); err != nil {
 			return errors.Wrapf(err, "decoding loan %s", id)
 		}
-		return t.add(&loan, 1)
+		if err := t.add(&loan, 1); err != nil {
+			return err
+		}
+		if len(t.parts) >= maxTallyParts {
+			return t.flush() // bounded memory over millions of loans
+		}
+		return nil
 	})
 	if err != nil {
 		return err
