@@ -120,7 +120,10 @@ func (l *Library) createRecord(tx Tx, actor Actor, r Record) error {
 	if err != nil {
 		return errors.Wrap(err, "encoding record")
 	}
-	_, err = l.commit(tx, actor, EvRecordCreated, RecordCreated{Collection: r.Collection(), Record: raw})
+	// apply stores r itself rather than a copy decoded from raw: r then
+	// carries the version it was stored with.
+	p := RecordCreated{Collection: r.Collection(), Record: raw}
+	_, err = l.commitParsed(tx, actor, EvRecordCreated, p, &createParsed{p: p, rec: r})
 	return err
 }
 

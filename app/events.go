@@ -126,6 +126,13 @@ type AuditPayload struct {
 // commit stamps an event with the next HLC and seq of this station, applies
 // it and appends it to the log, all in the caller's transaction tx.
 func (l *Library) commit(tx Tx, actor Actor, kind EventKind, payload any) (*Event, error) {
+	return l.commitParsed(tx, actor, kind, payload, nil)
+}
+
+// commitParsed is commit for a caller that holds the payload decoded
+// already (see Prepare): apply takes parsed instead of decoding the payload
+// it was just encoded from.
+func (l *Library) commitParsed(tx Tx, actor Actor, kind EventKind, payload, parsed any) (*Event, error) {
 	raw, err := json.Marshal(payload)
 	if err != nil {
 		return nil, errors.Wrapf(err, "encoding %s", kind)
@@ -151,6 +158,7 @@ func (l *Library) commit(tx Tx, actor Actor, kind EventKind, payload any) (*Even
 		Kind:    kind,
 		Staff:   actor.Username,
 		Payload: raw,
+		parsed:  parsed,
 	}
 	if err := l.apply(tx, ev); err != nil {
 		return nil, err
