@@ -466,12 +466,12 @@ func (l *Library) BackfillDaily() error {
 		if err != nil {
 			return err
 		}
-		current := l.Location().String()
+		current := zoneFingerprint(l.Location())
 		// A library from before the zone was recorded was cut in the zone
 		// it is opened with: record that instead of recomputing.
-		sameZone := len(zone) == 0 || string(zone) == current
-		if string(format) == dailyFormat && sameZone && (days > 0 || loans == 0) {
-			if len(zone) == 0 {
+		same := len(zone) == 0 || sameZone(string(zone), l.Location())
+		if string(format) == dailyFormat && same && (days > 0 || loans == 0) {
+			if string(zone) != current {
 				return tx.SetMeta(MetaDailyZone, []byte(current))
 			}
 			return nil

@@ -2,6 +2,9 @@ package app
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"strings"
 	"time"
 	// Windows has no zone database of its own: every program that opens a
@@ -18,9 +21,43 @@ import (
 // zone it was opened with (Options.Location, else the computer's).
 const SettingTimeZone = "library.timezone"
 
-// MetaDailyZone (station-local) names the zone the stored daily figures were
-// cut in, so that a change of SettingTimeZone recomputes them.
+// MetaDailyZone (station-local) holds the zoneFingerprint of the zone the
+// stored daily figures were cut in, so that a change of SettingTimeZone
+// recomputes them.
 const MetaDailyZone = "local/daily/zone"
+
+// zoneFingerprint tells zones apart by what they do, not by name: the
+// computer's zone ("Local") and the same zone by its IANA name, or "UTC" on
+// a computer set to UTC, cut days alike and must not force a recount. It
+// hashes the zone's offset from UTC twice a day from 1990 to 2050.
+func zoneFingerprint(loc *time.Location) string {
+	h := sha256.New()
+	var buf [4]byte
+	t := time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(2050, 1, 1, 0, 0, 0, 0, time.UTC)
+	for ; t.Before(end); t = t.Add(12 * time.Hour) {
+		_, off := t.In(loc).Zone()
+		binary.BigEndian.PutUint32(buf[:], uint32(int32(off)))
+		h.Write(buf[:])
+	}
+	return "fp:" + hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// sameZone reports whether stored, a MetaDailyZone value, is the zone loc.
+// Values written before fingerprints were zone names.
+func sameZone(stored string, loc *time.Location) bool {
+	if strings.HasPrefix(stored, "fp:") {
+		return stored == zoneFingerprint(loc)
+	}
+	named := time.Local
+	if stored != "Local" {
+		var err error
+		if named, err = time.LoadLocation(stored); err != nil {
+			return false
+		}
+	}
+	return zoneFingerprint(named) == zoneFingerprint(loc)
+}
 
 // LoadZone turns a SettingTimeZone value into a location; "" is the
 // computer's own zone. An unknown name is refused with
@@ -66,7 +103,7 @@ func (l *Library) refreshZone() error {
 		return err
 	}
 	loc := l.zoneFor(name)
-	if old := l.loc.Swap(loc); old != nil && old.String() == loc.String() {
+	if old := l.loc.Swap(loc); old != nil && (old == loc || old.String() == loc.String()) {
 		return nil
 	}
 	return errors.Wrap(l.BackfillDaily(), "recomputing the daily figures for the new time zone")
