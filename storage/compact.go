@@ -1,0 +1,65 @@
+package storage
+
+import (
+	"os"
+	"path/filepath"
+
+	"github.com/cockroachdb/errors"
+	bbolt "go.etcd.io/bbolt"
+)
+
+// Compact rewrites the closed library file at path without its free pages.
+// A bulk load leaves tens of thousands of them, and bbolt writes the whole
+// free list at every commit, so after a load of millions of records each
+// check-out would flush hundreds of kilobytes more than it changed. The
+// copy is written beside the file, synced, checked to open, and then
+// renamed over it: a crash leaves either file whole. It returns the number
+// of free pages the file had.
+func Compact(path string) (freed int, err error) {
+	if err := ensureUnlocked(path); err != nil {
+		return 0, err
+	}
+	src, err := bbolt.Open(path, 0o600, &bbolt.Options{Timeout: DefaultTimeout, FreelistType: bbolt.FreelistMapType})
+	if err != nil {
+		return 0, classify(err, path)
+	}
+	defer func() {
+		if src != nil {
+			_ = src.Close()
+		}
+	}()
+	freed = src.Stats().FreePageN
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".compact")
+	_ = os.Remove(tmp)
+	dst, err := bbolt.Open(tmp, 0o600, &bbolt.Options{NoSync: true, FreelistType: bbolt.FreelistMapType})
+	if err != nil {
+		return freed, classify(err, tmp)
+	}
+	err = bbolt.Compact(dst, src, 64<<20)
+	if err == nil {
+		err = dst.Sync()
+	}
+	if cerr := dst.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = src.Close()
+		src = nil
+	}
+	if err == nil {
+		// The copy must open as a library before it replaces the original.
+		var db *DB
+		if db, err = Open(tmp, Options{ReadOnly: true}); err == nil {
+			err = db.Close()
+		}
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		_ = os.Remove(tmp)
+		return freed, errors.Wrapf(err, "compacting %s", path)
+	}
+	syncDir(filepath.Dir(path))
+	return freed, nil
+}

@@ -1,0 +1,56 @@
+package storage_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/storage"
+)
+
+func TestCompactKeepsTheLibraryAndDropsFreePages(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "circa.db")
+	db, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A bulk load and a rewrite leave free pages behind.
+	if _, err := db.Bulk(func(w *storage.BulkWriter) error {
+		for i := range 3000 {
+			if err := w.Put(&app.Copy{Meta: app.Meta{ID: "bulk-" + itoa(i, 8)}, Barcode: "K" + itoa(i, 9), TitleID: "t"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	fill(t, db, 300)
+	want := stateHash(t, db)
+	if _, err := storage.Compact(path); app.ReasonOf(err) != app.ReasonDatabaseLocked {
+		t.Fatalf("compacting an open library = %v, want ReasonDatabaseLocked", err)
+	}
+	db.Close()
+
+	freed, err := storage.Compact(path)
+	if err != nil {
+		t.Fatalf("%+v", err)
+	}
+	if freed == 0 {
+		t.Error("the load left no free pages to drop")
+	}
+	db, err = storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := stateHash(t, db); got != want {
+		t.Fatal("compacting changed the library")
+	}
+	if n := db.Stats().FreePageN; n > 2 {
+		t.Errorf("%d free pages after compacting", n)
+	}
+	if err := db.Check(); err != nil {
+		t.Fatalf("check after compacting: %+v", err)
+	}
+}
