@@ -116,6 +116,12 @@ func TestCommandLine(t *testing.T) {
 	if r := circa(t, nil, "", "--data", data, "check"); r.code != 0 {
 		t.Fatalf("library damaged by a refused restore: %+v", r)
 	}
+	if r := circa(t, nil, "", "--data", data, "check", "--compact"); r.code != 0 || !strings.Contains(r.stdout, "Compacted") {
+		t.Fatalf("check --compact: %+v", r)
+	}
+	if r := circa(t, nil, "", "--data", data, "check"); r.code != 0 {
+		t.Fatalf("library damaged by compacting: %+v", r)
+	}
 	if r := circa(t, nil, "", "frobnicate"); r.code != 2 {
 		t.Fatalf("unknown command: %+v", r)
 	}

@@ -57,6 +57,7 @@ func runDemo(c *ctx, args []string) error {
 func runCheck(c *ctx, args []string) error {
 	fs := flags("check")
 	fs.BoolVar(&c.json, "json", false, "")
+	compact := fs.Bool("compact", false, "")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -69,7 +70,12 @@ func runCheck(c *ctx, args []string) error {
 		c.adviseBackup(err)
 		return err
 	}
-	defer db.Close()
+	closed := false
+	defer func() {
+		if !closed {
+			db.Close()
+		}
+	}()
 	if err := db.Check(); err != nil {
 		c.adviseBackup(err)
 		return err
@@ -95,6 +101,20 @@ func runCheck(c *ctx, args []string) error {
 		return err
 	}
 	report["counts"], report["state_hash"], report["station"] = counts, hash, string(station)
+	if *compact {
+		// Only a whole, consistent file is rewritten, and with the desk
+		// closed (Compact refuses a file another program holds).
+		db.Close()
+		closed = true
+		freed, err := storage.Compact(path)
+		if err != nil {
+			return err
+		}
+		report["freed_pages"] = freed
+		if !c.json {
+			c.println(i18n.T("cli.check.compacted", "pages", freed))
+		}
+	}
 	if c.json {
 		return c.writeJSON(report)
 	}
