@@ -96,15 +96,7 @@ func startStationWith(t *testing.T, bolt, manual bool) *liveStation {
 
 func (s *liveStation) hash(t *testing.T) string {
 	t.Helper()
-	var h string
-	if err := s.lib.View(func(tx app.Tx) error {
-		var err error
-		h, err = app.StateHash(tx)
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return h
+	return stateHash(t, s.lib)
 }
 
 func (s *liveStation) vector(t *testing.T) map[string]uint64 {

@@ -335,10 +335,31 @@ func TestOutboxAcrossRestart(t *testing.T) {
 	exactlyOnce(t, srv.accepted(), 4)
 }
 
-// replicate copies the events b lacks from a, as sync would.
+// replicate copies the events b lacks from a, as sync would, but only into
+// the log (b's records stay as they were).
 func replicate(t *testing.T, a, b *app.Library) {
 	t.Helper()
-	var evs []app.Event
+	evs := missing(t, a, b)
+	err := b.Store().Update(func(tx app.Tx) error {
+		for _, ev := range evs {
+			if err := tx.AppendEvent(ev); err != nil {
+				return err
+			}
+			if err := app.ObserveHLC(tx, ev.HLC, b.Clock()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// missing returns copies of the events of a that b lacks.
+func missing(t *testing.T, a, b *app.Library) []*app.Event {
+	t.Helper()
+	var evs []*app.Event
 	err := b.View(func(btx app.Tx) error {
 		have, err := btx.Vector()
 		if err != nil {
@@ -351,7 +372,8 @@ func replicate(t *testing.T, a, b *app.Library) {
 			}
 			for st := range vec {
 				if err := atx.EventsAfter(st, have[st], func(e *app.Event) error {
-					evs = append(evs, *e)
+					c := *e
+					evs = append(evs, &c)
 					return nil
 				}); err != nil {
 					return err
@@ -363,20 +385,7 @@ func replicate(t *testing.T, a, b *app.Library) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = b.Store().Update(func(tx app.Tx) error {
-		for i := range evs {
-			if err := tx.AppendEvent(&evs[i]); err != nil {
-				return err
-			}
-			if err := app.ObserveHLC(tx, evs[i].HLC, b.Clock()); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	return evs
 }
 
 func TestOutboxTwoStations(t *testing.T) {
@@ -529,33 +538,8 @@ func TestSTARTTLS(t *testing.T) {
 // settings follow, not only the log.
 func syncTo(t *testing.T, a, b *app.Library) {
 	t.Helper()
-	var evs []*app.Event
-	err := b.View(func(btx app.Tx) error {
-		have, err := btx.Vector()
-		if err != nil {
-			return err
-		}
-		return a.View(func(atx app.Tx) error {
-			vec, err := atx.Vector()
-			if err != nil {
-				return err
-			}
-			for st := range vec {
-				if err := atx.EventsAfter(st, have[st], func(e *app.Event) error {
-					c := *e
-					evs = append(evs, &c)
-					return nil
-				}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	})
-	if err == nil {
-		err = b.Transact(func(tx app.Tx) error { return b.ApplyRemote(tx, evs) })
-	}
-	if err != nil {
+	evs := missing(t, a, b)
+	if err := b.Transact(func(tx app.Tx) error { return b.ApplyRemote(tx, evs) }); err != nil {
 		t.Fatal(err)
 	}
 }
