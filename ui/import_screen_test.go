@@ -55,17 +55,26 @@ func TestImportScreenClassList(t *testing.T) {
 	}
 }
 
-func TestImportScreenMARC(t *testing.T) {
-	data, err := os.ReadFile("../../shared/data/marc21/marcperl__camel.usmarc")
+// marcImportScreen opens the import screen of a fresh fixture library, in
+// English, and reads a file of the shared MARC21 data.
+func marcImportScreen(t *testing.T, file string) (*importScreen, *fixture, []byte) {
+	t.Helper()
+	data, err := os.ReadFile("../../shared/data/marc21/" + file)
 	if err != nil {
 		t.Skip("shared data is not here")
 	}
 	i18n.SetLang(i18n.English)
 	a := test.NewApp()
-	defer a.Quit()
+	t.Cleanup(a.Quit)
 	f := newFixture(t)
 	w := a.NewWindow("import")
 	s := newImportScreen(w, f.lib, func() app.Actor { return f.admin })
+	w.SetContent(s.content)
+	return s, f, data
+}
+
+func TestImportScreenMARC(t *testing.T) {
+	s, f, data := marcImportScreen(t, "marcperl__camel.usmarc")
 	s.load("camel.usmarc", data)
 	s.run(false)
 	waitFor(t, "the import", func() bool { return strings.Contains(s.result.Text, "10 new titles") })
@@ -75,17 +84,7 @@ func TestImportScreenMARC(t *testing.T) {
 }
 
 func TestImportScreenMARCHoldings(t *testing.T) {
-	data, err := os.ReadFile("../../shared/data/marc21/marcperl__cjk1.marc")
-	if err != nil {
-		t.Skip("shared data is not here")
-	}
-	i18n.SetLang(i18n.English)
-	a := test.NewApp()
-	defer a.Quit()
-	f := newFixture(t)
-	w := a.NewWindow("import")
-	s := newImportScreen(w, f.lib, func() app.Actor { return f.admin })
-	w.SetContent(s.content)
+	s, f, data := marcImportScreen(t, "marcperl__cjk1.marc")
 
 	// Each dialect offers its own holdings fields to start from.
 	if s.holdings.Text != "" || !s.marcBox.Visible() {
