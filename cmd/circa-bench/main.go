@@ -13,6 +13,7 @@ import (
 	"runtime/pprof"
 
 	"github.com/circa-library/circa/internal/bench"
+	_ "github.com/circa-library/circa/internal/posixlocale"
 )
 
 func main() {
