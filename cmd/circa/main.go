@@ -58,20 +58,18 @@ func runDesk(o cli.DeskOptions) int {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	// bbolt's full consistency check reads every page: run it beside the
-	// desk, and on damage stop writing at once and say which backup to use.
-	go func() {
-		if err := d.DB.Check(); err != nil {
-			msg := cli.Explain(err)
-			if advice := cli.BackupAdvice(o.DataDir, err); advice != "" {
-				msg += "\n\n" + advice
-			}
-			slog.Error("the library file is damaged", "err", err)
-			d.Close()
-			fyne.Do(func() { ui.ShowStartupError(a, msg) })
+	// The daily backup is checked whole (every page, every index); on
+	// damage stop writing at once and say which backup to use.
+	damaged := func(err error) {
+		msg := cli.Explain(err)
+		if advice := cli.BackupAdvice(o.DataDir, err); advice != "" {
+			msg += "\n\n" + advice
 		}
-	}()
-	go cli.AutoBackup(ctx, d, cli.KeepBackups, slog.Default())
+		slog.Error("the library file is damaged", "err", err)
+		d.Close()
+		fyne.Do(func() { ui.ShowStartupError(a, msg) })
+	}
+	go cli.AutoBackup(ctx, d, cli.KeepBackups, slog.Default(), damaged)
 	go cli.Housekeeping(ctx, d.Library, slog.Default())
 	station, err := cli.OpenStation(d, false, slog.Default())
 	if err != nil {

@@ -22,7 +22,14 @@ const KeepBackups = 14
 // AutoBackup takes a backup when the newest one is a day old (or there is
 // none), then checks again every hour, until ctx ends. Old backups beyond
 // keep are removed.
-func AutoBackup(ctx context.Context, d *Data, keep int, log *slog.Logger) {
+//
+// Each backup is then checked whole (bbolt's page check and the indexes'
+// agreement). The backup is a page-for-page copy of the live file, so this
+// finds damage in the library without a check of the live file, which
+// would have to hold off every check-out while it read the whole library
+// (minutes on a large one). A damaged backup is deleted, so it never
+// rotates a good one away, and damaged is called with the reason.
+func AutoBackup(ctx context.Context, d *Data, keep int, log *slog.Logger, damaged func(error)) {
 	dir := filepath.Join(d.Dir, BackupDir)
 	check := func() {
 		newest, _ := NewestBackup(dir, false)
@@ -38,6 +45,14 @@ func AutoBackup(ctx context.Context, d *Data, keep int, log *slog.Logger) {
 		path := filepath.Join(dir, storage.BackupName(time.Now(), false))
 		if _, err := d.DB.BackupToFile(path); err != nil {
 			log.Error("automatic backup", "path", path, "err", err)
+			return
+		}
+		if _, err := storage.VerifyBackup(path); err != nil {
+			log.Error("automatic backup is damaged: so is the library", "path", path, "err", err)
+			_ = os.Remove(path)
+			if damaged != nil && app.ReasonOf(err) == app.ReasonDatabaseDamaged {
+				damaged(err)
+			}
 			return
 		}
 		removed, err := storage.RotateBackups(dir, keep)
