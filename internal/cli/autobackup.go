@@ -100,16 +100,30 @@ func NewestBackup(dir string, verify bool) (string, error) {
 // Housekeeping runs the library's daily chores until ctx ends: anonymising
 // loan history as readers chose and the retention period says. Anonymising
 // is an event, so it reaches every station.
+//
+// The chores read every loan, which on a large library is a minute of CPU:
+// they start HousekeepingDelay after the desk opens, not while it opens,
+// and run once a day on this station whatever the number of restarts (the
+// day of the last run is station-local meta).
 func Housekeeping(ctx context.Context, lib *app.Library, log *slog.Logger) {
 	run := func() {
+		today := string(lib.Today())
+		var last []byte
+		_ = lib.View(func(tx app.Tx) (err error) { last, err = tx.Meta(metaHousekeeping); return err })
+		if string(last) == today {
+			return
+		}
 		if n, err := lib.AnonymiseHistory(app.System); err != nil {
 			log.Error("anonymising history", "err", err)
+			return
 		} else if n > 0 {
 			log.Info("history anonymised", "loans", n)
 		}
+		if err := lib.Store().Update(func(tx app.Tx) error { return tx.SetMeta(metaHousekeeping, []byte(today)) }); err != nil {
+			log.Error("housekeeping", "err", err)
+		}
 	}
-	run()
-	t := time.NewTicker(24 * time.Hour)
+	t := time.NewTimer(HousekeepingDelay)
 	defer t.Stop()
 	for {
 		select {
@@ -117,6 +131,13 @@ func Housekeeping(ctx context.Context, lib *app.Library, log *slog.Logger) {
 			return
 		case <-t.C:
 			run()
+			t.Reset(time.Hour)
 		}
 	}
 }
+
+// HousekeepingDelay is how long after start the daily chores wait.
+var HousekeepingDelay = 5 * time.Minute
+
+// metaHousekeeping (station-local) is the day the chores last ran here.
+const metaHousekeeping = "local/housekeeping/day"

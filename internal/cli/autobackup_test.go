@@ -125,3 +125,57 @@ func TestAutoBackupChecksTheCopy(t *testing.T) {
 		t.Fatalf("backups after the damaged one: %v, want only the good %s", after, good)
 	}
 }
+
+func TestHousekeepingRunsOnceADayAfterTheDelay(t *testing.T) {
+	d, err := OpenData(t.TempDir(), storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	lib := d.Library
+	admin, err := lib.Setup(app.SetupInput{LibraryName: "Test", AdminUsername: "admin", AdminName: "Admin", AdminPassword: "secret123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, err := lib.AddTitle(admin, app.TitleInput{Title: "Book"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.AddCopy(admin, title.ID, app.CopyInput{Barcode: "B1", ItemType: app.ItemBook}); err != nil {
+		t.Fatal(err)
+	}
+	r, err := lib.RegisterReader(admin, app.ReaderInput{Card: "R1", Name: "Private", CardType: "REG", History: app.HistoryAnonymise})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.CheckOut(admin, "R1", "B1", app.CheckOutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lib.CheckIn(admin, "B1"); err != nil {
+		t.Fatal(err)
+	}
+
+	delay := HousekeepingDelay
+	HousekeepingDelay = 50 * time.Millisecond
+	defer func() { HousekeepingDelay = delay }()
+	ran := func() string {
+		var day []byte
+		_ = lib.View(func(tx app.Tx) (err error) { day, err = tx.Meta(metaHousekeeping); return err })
+		return string(day)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); Housekeeping(ctx, lib, slog.New(slog.NewTextHandler(io.Discard, nil))) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for ran() == "" && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if got := ran(); got != string(lib.Today()) {
+		t.Fatalf("housekeeping day %q, want today", got)
+	}
+	if h, err := lib.LoansOf(r.ID, true); err != nil || len(h) != 0 {
+		t.Fatalf("history not anonymised: %v %v", h, err)
+	}
+}
