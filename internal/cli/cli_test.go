@@ -140,7 +140,7 @@ func TestImportCommands(t *testing.T) {
 		t.Skip("shared data is not here")
 	}
 	r := circa(t, staff, "", "--data", data, "import", "marc", mrc, "--dry-run")
-	if r.code != 0 || !strings.Contains(r.stdout, "Preview (nothing written): 10 records") {
+	if r.code != 0 || !strings.Contains(r.stdout, "Preview (nothing written). Records: 10") {
 		t.Fatalf("dry run: %+v", r)
 	}
 	r = circa(t, staff, "", "--data", data, "import", "marc", mrc)
