@@ -146,23 +146,31 @@ func (s *noticesScreen) show() {
 	s.list.Refresh()
 }
 
-func (s *noticesScreen) templates() (*notices.Templates, error) {
-	return notices.LoadTemplates(s.lib, i18n.Current().Lang())
+// templates returns the notice templates for the notices shown, or nil
+// after saying on the status line why there is nothing to do: no notice
+// shown, or templates that cannot be read.
+func (s *noticesScreen) templates() *notices.Templates {
+	if len(s.shown) == 0 {
+		s.status.SetText(tr("notices.ui.none"))
+		return nil
+	}
+	ts, err := notices.LoadTemplates(s.lib, i18n.Current().Lang())
+	if err != nil {
+		s.status.SetText(errorText(err))
+		return nil
+	}
+	return ts
 }
 
 // print makes slips (a block per reader) or class lists (a page per class)
 // and records them as issued.
 func (s *noticesScreen) print(classLists bool) {
-	if len(s.shown) == 0 {
-		s.status.SetText(tr("notices.ui.none"))
-		return
-	}
-	ts, err := s.templates()
-	if err != nil {
-		s.status.SetText(errorText(err))
+	ts := s.templates()
+	if ts == nil {
 		return
 	}
 	var buf bytes.Buffer
+	var err error
 	name := "circa-slips-"
 	if classLists {
 		name = "circa-class-lists-"
@@ -181,13 +189,8 @@ func (s *noticesScreen) print(classLists bool) {
 }
 
 func (s *noticesScreen) smsList() {
-	if len(s.shown) == 0 {
-		s.status.SetText(tr("notices.ui.none"))
-		return
-	}
-	ts, err := s.templates()
-	if err != nil {
-		s.status.SetText(errorText(err))
+	ts := s.templates()
+	if ts == nil {
 		return
 	}
 	var buf bytes.Buffer
@@ -206,13 +209,8 @@ func (s *noticesScreen) smsList() {
 }
 
 func (s *noticesScreen) queueEmail() {
-	if len(s.shown) == 0 {
-		s.status.SetText(tr("notices.ui.none"))
-		return
-	}
-	ts, err := s.templates()
-	if err != nil {
-		s.status.SetText(errorText(err))
+	ts := s.templates()
+	if ts == nil {
 		return
 	}
 	res, err := s.outbox.Queue(s.actor(), s.shown, ts)
