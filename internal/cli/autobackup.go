@@ -59,14 +59,20 @@ func AutoBackup(ctx context.Context, d *Data, keep int, log *slog.Logger, damage
 		log.Info("automatic backup", "path", path, "removed", len(removed), "err", err)
 	}
 	check()
-	t := time.NewTicker(time.Hour)
+	repeat(ctx, time.Hour, time.Hour, check)
+}
+
+// repeat calls fn after first, then every interval, until ctx ends.
+func repeat(ctx context.Context, first, interval time.Duration, fn func()) {
+	t := time.NewTimer(first)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			check()
+			fn()
+			t.Reset(interval)
 		}
 	}
 }
@@ -123,17 +129,7 @@ func Housekeeping(ctx context.Context, lib *app.Library, log *slog.Logger) {
 			log.Error("housekeeping", "err", err)
 		}
 	}
-	t := time.NewTimer(HousekeepingDelay)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			run()
-			t.Reset(time.Hour)
-		}
-	}
+	repeat(ctx, HousekeepingDelay, time.Hour, run)
 }
 
 // HousekeepingDelay is how long after start the daily chores wait.
