@@ -469,7 +469,7 @@ func (l *Library) BackfillDaily() error {
 		current := zoneFingerprint(l.Location())
 		// A library from before the zone was recorded was cut in the zone
 		// it is opened with: record that instead of recomputing.
-		same := len(zone) == 0 || sameZone(string(zone), l.Location())
+		same := len(zone) == 0 || sameZone(string(zone), current)
 		if string(format) == dailyFormat && same && (days > 0 || loans == 0) {
 			if string(zone) != current {
 				return tx.SetMeta(MetaDailyZone, []byte(current))

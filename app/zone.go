@@ -43,11 +43,12 @@ func zoneFingerprint(loc *time.Location) string {
 	return "fp:" + hex.EncodeToString(h.Sum(nil)[:16])
 }
 
-// sameZone reports whether stored, a MetaDailyZone value, is the zone loc.
-// Values written before fingerprints were zone names.
-func sameZone(stored string, loc *time.Location) bool {
+// sameZone reports whether stored, a MetaDailyZone value, names the zone
+// whose zoneFingerprint is current. Values written before fingerprints were
+// zone names.
+func sameZone(stored, current string) bool {
 	if strings.HasPrefix(stored, "fp:") {
-		return stored == zoneFingerprint(loc)
+		return stored == current
 	}
 	named := time.Local
 	if stored != "Local" {
@@ -56,7 +57,7 @@ func sameZone(stored string, loc *time.Location) bool {
 			return false
 		}
 	}
-	return zoneFingerprint(named) == zoneFingerprint(loc)
+	return zoneFingerprint(named) == current
 }
 
 // LoadZone turns a SettingTimeZone value into a location; "" is the

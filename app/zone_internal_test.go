@@ -29,7 +29,7 @@ func TestZonesCompareByWhatTheyDo(t *testing.T) {
 		{"Local", time.Local, true},
 		{"Nowhere/Town", time.UTC, false},
 	} {
-		if got := sameZone(c.stored, c.loc); got != c.want {
+		if got := sameZone(c.stored, zoneFingerprint(c.loc)); got != c.want {
 			t.Errorf("sameZone(%q, %s) = %v, want %v", c.stored, c.loc, got, c.want)
 		}
 	}
