@@ -92,12 +92,7 @@ func Open(store Store, opts Options) (*Library, error) {
 	if err != nil {
 		return nil, errors.Wrap(err, "preparing the library")
 	}
-	name, err := l.Setting(SettingTimeZone, "")
-	if err != nil {
-		return nil, errors.Wrap(err, "reading the time zone")
-	}
-	l.loc.Store(l.zoneFor(name))
-	if err := l.BackfillDaily(); err != nil {
+	if err := l.refreshZone(); err != nil {
 		return nil, errors.Wrap(err, "computing the daily figures")
 	}
 	return l, nil

@@ -94,20 +94,17 @@ func (l *Library) zoneFor(setting string) *time.Location {
 	return loc
 }
 
-// refreshZone makes the library use the zone its settings name, and when
-// that differs from the one the daily figures were cut in, recomputes them.
-// Open calls it, and update after any change to the settings, local or
-// synced.
+// refreshZone makes the library use the zone its settings name; when that
+// differs from the one the daily figures were cut in, BackfillDaily
+// recomputes them (and otherwise does nothing). Open calls it, and update
+// after any change to the settings, local or synced.
 func (l *Library) refreshZone() error {
 	name, err := l.Setting(SettingTimeZone, "")
 	if err != nil {
-		return err
+		return errors.Wrap(err, "reading the time zone")
 	}
-	loc := l.zoneFor(name)
-	if old := l.loc.Swap(loc); old != nil && (old == loc || old.String() == loc.String()) {
-		return nil
-	}
-	return errors.Wrap(l.BackfillDaily(), "recomputing the daily figures for the new time zone")
+	l.loc.Store(l.zoneFor(name))
+	return l.BackfillDaily()
 }
 
 // touchesSettings reports whether evs change a setting.
