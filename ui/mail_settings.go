@@ -131,11 +131,7 @@ func (m *mailSettings) save() {
 		{notices.SettingSMTPFrom, m.from.Text, ""},
 		{notices.SettingMailStation, station, ""},
 	} {
-		value := strings.TrimSpace(s.value)
-		if old, _ := d.lib.Setting(s.name, s.def); old == value {
-			continue
-		}
-		if err := d.lib.SetSetting(d.actor, s.name, value); err != nil {
+		if err := saveSetting(d, s.name, strings.TrimSpace(s.value), s.def); err != nil {
 			m.status.SetText(errorText(err))
 			return
 		}

@@ -127,12 +127,9 @@ func (s *settingsScreen) libraryTab() fyne.CanvasObject {
 	s.fields[app.SettingTimeZone].SetPlaceHolder(tr("settings.time_zone_hint"))
 	save := widget.NewButton(tr("common.save"), func() {
 		for _, n := range names {
-			old, _ := d.lib.Setting(n.setting, n.def)
-			if v := s.fields[n.setting].Text; v != old {
-				if err := d.lib.SetSetting(d.actor, n.setting, v); err != nil {
-					d.status.setAction(errorText(err))
-					return
-				}
+			if err := saveSetting(d, n.setting, s.fields[n.setting].Text, n.def); err != nil {
+				d.status.setAction(errorText(err))
+				return
 			}
 		}
 		d.status.setAction(tr("settings.saved"))
@@ -158,6 +155,15 @@ func (s *settingsScreen) libraryTab() fyne.CanvasObject {
 		form(label(tr("common.language")), s.lang),
 		widget.NewSeparator(),
 		form(pairs...), moneyHelp, save))
+}
+
+// saveSetting writes value to setting name unless it holds it already
+// (def when unset), so saving a form records only what changed.
+func saveSetting(d *desk, name, value, def string) error {
+	if old, _ := d.lib.Setting(name, def); old == value {
+		return nil
+	}
+	return d.lib.SetSetting(d.actor, name, value)
 }
 
 // cardTypesTab edits the card types, one row each, and adds new ones.
