@@ -406,6 +406,12 @@ func (l *Library) countLoan(tx Tx, old, upd *Loan) error {
 	if err := t.loan(old, upd); err != nil {
 		return err
 	}
+	return settle(t, shared)
+}
+
+// settle writes t out, unless it is shared (the update's tally, flushed
+// before commit, or a backfill's) and still small.
+func settle(t *dailyTally, shared bool) error {
 	if shared && len(t.parts) < maxTallyParts {
 		return nil
 	}
@@ -515,10 +521,7 @@ func backfillDailyTx(tx Tx, loc *time.Location) error {
 		if err := t.add(&loan, 1); err != nil {
 			return err
 		}
-		if len(t.parts) >= maxTallyParts {
-			return t.flush() // bounded memory over millions of loans
-		}
-		return nil
+		return settle(t, true) // bounded memory over millions of loans
 	})
 	if err != nil {
 		return err

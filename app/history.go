@@ -106,10 +106,7 @@ func applyAnonymised(l *Library, tx Tx, ev *Event) error {
 			return err
 		}
 	}
-	if shared {
-		return nil
-	}
-	return tally.flush()
+	return settle(tally, shared)
 }
 
 // ResolveException closes a sync exception with a note on what staff did.

@@ -40,10 +40,7 @@ func applyLoansImported(l *Library, tx Tx, ev *Event) error {
 			return err
 		}
 	}
-	if shared {
-		return nil
-	}
-	return tally.flush()
+	return settle(tally, shared)
 }
 
 // ImportLoanHistory stores returned loans from another system.
