@@ -13,15 +13,14 @@ import (
 	"github.com/cockroachdb/errors"
 )
 
-// CollDaily holds one Daily per day: the running aggregates that statistics
-// read instead of decoding every loan of a period.
+// CollDaily holds one Daily per day and one LoanDays per title and per
+// reader borrowed: the running aggregates that statistics read instead of
+// decoding every loan of a period.
 const CollDaily Collection = "daily"
 
 // Daily is what the loans of one day (in the library's time zone) add up to.
-// Its ID is the day; its per-title and per-reader counts are DayCounts
-// records of their own. Days are cut in the Location the Library was opened
-// with, so, like replay's refusal checks, identical aggregates on every
-// station assume every station runs in the library's time zone.
+// Its ID is the day. Days are cut in the library's time zone
+// (SettingTimeZone), the same on every station.
 //
 // A Daily is a pure function of the loans: the "out" figures sum the loans
 // borrowed that day as they stand now, the "return" figures the loans
@@ -33,13 +32,9 @@ const CollDaily Collection = "daily"
 // title a loan is of (its classification, its authors): a title can be
 // edited after its loans, and reports join titles at report time.
 //
-// Readers holds, for the loans of the day still linked to a reader, a short
-// hash of the reader's ID with how many such loans they have, so that
-// distinct readers over a period is a union. When a loan is anonymised its
-// entry is taken away like any other change to the loan, so an anonymised
-// loan leaves nothing here that leads back to its reader; what remains
-// names only readers whose loans still name them in plain text. The figures
-// (loans, card types, classes, item types, titles, hours) do not change.
+// Which titles and which readers borrowed on a day is kept the other way
+// round, per title and per reader, as LoanDays: a year's figures then read
+// one record per title borrowed instead of one count per title per day.
 type Daily struct {
 	Day Date `json:"id"`
 
@@ -58,12 +53,6 @@ type Daily struct {
 	CardTypes map[string]int `json:"card_types,omitempty"`
 	Classes   map[string]int `json:"classes,omitempty"`
 	ItemTypes map[string]int `json:"item_types,omitempty"`
-	// Titles counts the loans by title ID; stored apart, as DayCounts
-	// with ID TitlesOf(day).
-	Titles Counts `json:"-"`
-	// Readers counts the loans by ReaderHash of a reader still linked;
-	// stored apart, as DayCounts with ID ReadersOf(day).
-	Readers Counts `json:"-"`
 
 	// Returns counts loans returned (or closed as lost) this day, whenever
 	// they were borrowed; ReturnHours spreads them over the hours.
@@ -80,80 +69,55 @@ func (d *Daily) RecordID() string { return string(d.Day) }
 // Indexes implements Record: days are found by ID, which sorts by date.
 func (*Daily) Indexes() []IndexEntry { return nil }
 
-// DayCounts is the per-title or per-reader part of a Daily. A busy day has
-// thousands of each, so they are kept apart: figures that do not need them
-// do not read them.
-type DayCounts struct {
+// LoanDays counts, for one title or one reader, its loans by the day they
+// went out: N maps a Date to a count, and encodes in date order, so the
+// last entry is the day it was last borrowed. It lives in CollDaily beside
+// the days, with ID TitleDaysID or ReaderDaysID, which sort after every
+// day.
+//
+// The reader's record is keyed by ReaderHash and holds only the loans still
+// linked to the reader: when a loan is anonymised its day is taken away like
+// any other change to the loan, so an anonymised loan leaves nothing here
+// that leads back to its reader, and distinct readers over a period are the
+// reader records with a day in it.
+type LoanDays struct {
 	ID string `json:"id"`
 	N  Counts `json:"n,omitempty"`
 }
 
 // Collection implements Record.
-func (*DayCounts) Collection() Collection { return CollDaily }
+func (*LoanDays) Collection() Collection { return CollDaily }
 
 // RecordID implements Record.
-func (c *DayCounts) RecordID() string { return c.ID }
+func (c *LoanDays) RecordID() string { return c.ID }
 
 // Indexes implements Record.
-func (*DayCounts) Indexes() []IndexEntry { return nil }
+func (*LoanDays) Indexes() []IndexEntry { return nil }
 
-// countShards splits a day's per-title and per-reader counts into parts by
-// key, so a check-out on a busy day rewrites one small part, not thousands
-// of counts.
-const countShards = 16
+// Prefixes of the LoanDays IDs. Both sort after the digits days start with.
+const (
+	ReaderDaysPrefix = "r/"
+	TitleDaysPrefix  = "t/"
+)
 
-func shardOf(key string) int {
-	h := uint32(2166136261)
-	for i := 0; i < len(key); i++ {
-		h = (h ^ uint32(key[i])) * 16777619
-	}
-	return int(h % countShards)
-}
+// TitleDaysID is the ID of the LoanDays of title id.
+func TitleDaysID(titleID string) string { return TitleDaysPrefix + titleID }
 
-func partID(d Date, kind string, shard int) string {
-	return string(d) + "/" + kind + "/" + strconv.Itoa(shard/10) + strconv.Itoa(shard%10)
-}
+// ReaderDaysID is the ID of the LoanDays of the reader with ReaderHash hash.
+func ReaderDaysID(hash string) string { return ReaderDaysPrefix + hash }
 
-// TitlesOf lists the IDs of day d's per-title count parts.
-func TitlesOf(d Date) []string { return partIDs(d, "titles") }
-
-// ReadersOf lists the IDs of day d's per-reader count parts.
-func ReadersOf(d Date) []string { return partIDs(d, "readers") }
-
-func partIDs(d Date, kind string) []string {
-	out := make([]string, countShards)
-	for i := range out {
-		out[i] = partID(d, kind, i)
-	}
-	return out
-}
-
-// ReadDaily returns day d's aggregates, parts and all, in the caller's
-// transaction tx; found is false when nothing counts on d.
+// ReadDaily returns day d's aggregates in the caller's transaction tx;
+// found is false when nothing counts on d.
 func ReadDaily(tx Tx, d Date) (day *Daily, found bool, err error) {
 	day = &Daily{}
 	if found, err = tx.Get(CollDaily, string(d), day); err != nil || !found {
 		return &Daily{Day: d}, false, errors.Wrapf(err, "reading the figures of %s", d)
 	}
 	day.Day = d
-	for _, part := range []struct {
-		ids  []string
-		into *Counts
-	}{{TitlesOf(d), &day.Titles}, {ReadersOf(d), &day.Readers}} {
-		for _, id := range part.ids {
-			var c DayCounts
-			if _, err := tx.Get(CollDaily, id, &c); err != nil {
-				return nil, false, errors.Wrapf(err, "reading %s", id)
-			}
-			for k, n := range c.N {
-				bump((*map[string]int)(part.into), k, n)
-			}
-		}
-	}
 	return day, true, nil
 }
 
-// ReaderHash is the key of a reader in Daily.Readers: the first 8 bytes of
+// ReaderHash is the key of a reader in ReaderDaysID: the first 8 bytes of
 // the SHA-256 of the reader ID, in hex. Collisions among a library's
 // readers are negligible (about n²/2⁶⁵).
 func ReaderHash(readerID string) string {
@@ -242,7 +206,7 @@ func EachCount(raw []byte, fn func(key string, n int)) error {
 func (d *Daily) empty() bool {
 	return d.Loans == 0 && d.Returns == 0 && d.Renewals == 0 && d.Anonymised == 0 && d.Late == 0 &&
 		len(d.OpenDue) == 0 && len(d.CardTypes) == 0 && len(d.Classes) == 0 && len(d.ItemTypes) == 0 &&
-		len(d.Titles) == 0 && len(d.Readers) == 0 && d.LoanHours == [24]int{} && d.ReturnHours == [24]int{}
+		d.LoanHours == [24]int{} && d.ReturnHours == [24]int{}
 }
 
 func bump[K comparable](m *map[K]int, k K, n int) {
@@ -257,20 +221,26 @@ func bump[K comparable](m *map[K]int, k K, n int) {
 }
 
 // dailyTally gathers the changes of one apply to the days' aggregates, so a
-// batch of loans reads and writes each day once.
+// batch of loans reads and writes each day and each LoanDays once.
 type dailyTally struct {
-	tx    Tx
-	loc   *time.Location
-	days  map[Date]*Daily
-	parts map[string]*DayCounts
+	tx     Tx
+	loc    *time.Location
+	days   map[Date]*Daily
+	series map[string]*LoanDays
+	// fresh is set by a backfill, which starts from no aggregates: series
+	// are then gathered in collected, a few bytes a loan, and written once
+	// at the end, instead of being read and rewritten as batches pass.
+	fresh     bool
+	collected map[string][]uint16
+	dayNames  []Date
+	dayIndex  map[Date]uint16
 }
 
 func newDailyTally(tx Tx, loc *time.Location) *dailyTally {
-	return &dailyTally{tx: tx, loc: loc, days: map[Date]*Daily{}, parts: map[string]*DayCounts{}}
+	return &dailyTally{tx: tx, loc: loc, days: map[Date]*Daily{}, series: map[string]*LoanDays{}}
 }
 
-// day returns day d's counters, without its per-title and per-reader parts,
-// which part loads one at a time.
+// day returns day d's counters.
 func (t *dailyTally) day(d Date) (*Daily, error) {
 	if r, ok := t.days[d]; ok {
 		return r, nil
@@ -288,19 +258,30 @@ func (t *dailyTally) day(d Date) (*Daily, error) {
 	return r, nil
 }
 
-// bumpPart adds n to key's count in day d's part of kind.
-func (t *dailyTally) bumpPart(d Date, kind, key string, n int) error {
-	id := partID(d, kind, shardOf(key))
-	p, ok := t.parts[id]
+// bumpDays adds n to day d of the LoanDays id.
+func (t *dailyTally) bumpDays(id string, d Date, n int) error {
+	if t.fresh && n == 1 {
+		i, ok := t.dayIndex[d]
+		if !ok && len(t.dayNames) <= 0xffff {
+			i, ok = uint16(len(t.dayNames)), true
+			t.dayIndex[d] = i
+			t.dayNames = append(t.dayNames, d)
+		}
+		if ok {
+			t.collected[id] = append(t.collected[id], i)
+			return nil
+		}
+	}
+	p, ok := t.series[id]
 	if !ok {
-		p = &DayCounts{}
+		p = &LoanDays{}
 		if _, err := t.tx.Get(CollDaily, id, p); err != nil {
 			return errors.Wrapf(err, "reading %s", id)
 		}
 		p.ID = id
-		t.parts[id] = p
+		t.series[id] = p
 	}
-	bump((*map[string]int)(&p.N), key, n)
+	bump((*map[string]int)(&p.N), string(d), n)
 	return nil
 }
 
@@ -331,12 +312,12 @@ func (t *dailyTally) add(l *Loan, n int) error {
 	bump(&d.CardTypes, l.CardType, n)
 	bump(&d.Classes, l.Class, n)
 	bump(&d.ItemTypes, string(l.ItemType), n)
-	if err := t.bumpPart(d.Day, "titles", l.TitleID, n); err != nil {
+	if err := t.bumpDays(TitleDaysID(l.TitleID), d.Day, n); err != nil {
 		return err
 	}
 	if l.ReaderID == "" || l.Anonymised {
 		d.Anonymised += n
-	} else if err := t.bumpPart(d.Day, "readers", ReaderHash(l.ReaderID), n); err != nil {
+	} else if err := t.bumpDays(ReaderDaysID(ReaderHash(l.ReaderID)), d.Day, n); err != nil {
 		return err
 	}
 	if l.Returned == nil {
@@ -375,13 +356,13 @@ func (t *dailyTally) flush() error {
 			return errors.Wrapf(err, "saving the figures of %s", d)
 		}
 	}
-	ids := make([]string, 0, len(t.parts))
-	for id := range t.parts {
+	ids := make([]string, 0, len(t.series))
+	for id := range t.series {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		p := t.parts[id]
+		p := t.series[id]
 		var err error
 		if len(p.N) == 0 {
 			err = t.tx.Delete(CollDaily, id)
@@ -392,7 +373,27 @@ func (t *dailyTally) flush() error {
 			return errors.Wrapf(err, "saving %s", id)
 		}
 	}
-	t.days, t.parts = map[Date]*Daily{}, map[string]*DayCounts{}
+	t.days, t.series = map[Date]*Daily{}, map[string]*LoanDays{}
+	return nil
+}
+
+// flushCollected writes the series a backfill gathered, each once.
+func (t *dailyTally) flushCollected() error {
+	ids := make([]string, 0, len(t.collected))
+	for id := range t.collected {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		p := &LoanDays{ID: id, N: Counts{}}
+		for _, i := range t.collected[id] {
+			p.N[string(t.dayNames[i])]++
+		}
+		delete(t.collected, id)
+		if err := t.tx.Put(p); err != nil {
+			return errors.Wrapf(err, "saving %s", id)
+		}
+	}
 	return nil
 }
 
@@ -412,7 +413,7 @@ func (l *Library) countLoan(tx Tx, old, upd *Loan) error {
 // settle writes t out, unless it is shared (the update's tally, flushed
 // before commit, or a backfill's) and still small.
 func settle(t *dailyTally, shared bool) error {
-	if shared && len(t.parts) < maxTallyParts {
+	if shared && len(t.days)+len(t.series) < maxTallyParts {
 		return nil
 	}
 	return t.flush()
@@ -435,13 +436,13 @@ func (l *Library) tallyFor(tx Tx) (t *dailyTally, shared bool) {
 // is about to clear the daily records and recount them (rebuild).
 func (l *Library) dropTally(tx Tx) {
 	if l.tally != nil && l.tally.tx == tx {
-		l.tally.days, l.tally.parts = map[Date]*Daily{}, map[string]*DayCounts{}
+		l.tally.days, l.tally.series = map[Date]*Daily{}, map[string]*LoanDays{}
 	}
 }
 
 // dailyFormat names how Daily records are laid out; BackfillDaily
 // recomputes them all when a library holds another layout.
-const dailyFormat = "3"
+const dailyFormat = "4"
 
 // MetaDailyFormat (station-local) is the dailyFormat of the stored
 // aggregates. It can be local: the aggregates are a function of the loans,
@@ -512,6 +513,7 @@ func (l *Library) BackfillDaily() error {
 // transaction tx; the daily collection must be empty.
 func backfillDailyTx(tx Tx, loc *time.Location) error {
 	t := newDailyTally(tx, loc)
+	t.fresh, t.collected, t.dayIndex = true, map[string][]uint16{}, map[Date]uint16{}
 	var loan Loan
 	err := tx.ForEach(CollLoans, func(id string, raw []byte) error {
 		loan = Loan{}
@@ -526,5 +528,8 @@ func backfillDailyTx(tx Tx, loc *time.Location) error {
 	if err != nil {
 		return err
 	}
-	return t.flush()
+	if err := t.flush(); err != nil {
+		return err
+	}
+	return t.flushCollected()
 }

@@ -10,13 +10,13 @@ import (
 // TestCountsOf holds the cut-out counts to what encoding/json decodes, for
 // records as app writes them and for shapes only encoding/json reads.
 func TestCountsOf(t *testing.T) {
-	written, err := json.Marshal(&app.DayCounts{ID: "2026-01-05/titles/07", N: app.Counts{"t1": 2, "t2": 1}})
+	written, err := json.Marshal(&app.LoanDays{ID: app.TitleDaysID("t1"), N: app.Counts{"2026-01-05": 2, "2026-01-07": 1}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, raw := range []string{
 		string(written),
-		`{"id":"2026-01-05/titles/07","n":""}`,
+		`{"id":"t/t1","n":""}`,
 		`{"n":"t1=2,t2=1","id":"x"}`,
 		`{"id":"x", "n":"t1=2"}`,
 		`{"id":"x","n":{"a,b":1}}`,
