@@ -1,10 +1,12 @@
 package reports
 
 import (
+	"encoding/json"
 	"sort"
 	"strings"
 
 	"github.com/cockroachdb/errors"
+	"github.com/tidwall/gjson"
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/assets/i18n"
@@ -50,25 +52,36 @@ func GradesOf(tx app.Tx, classes []string) (map[string]string, error) {
 	for _, g := range app.DefaultGrades {
 		names[g] = true
 	}
-	var r struct {
+	type reader struct {
+		Class   string `json:"class"`
 		Grade   string `json:"grade"`
 		Deleted bool   `json:"deleted"`
 	}
-	err := tx.Scan(app.IdxReaderClass, "", "", func(class, id string) error {
-		r.Grade, r.Deleted = "", false
-		if _, err := tx.Get(app.CollReaders, id, &r); err != nil || r.Deleted || r.Grade == "" {
-			return errors.Wrapf(err, "reading reader %s", id)
+	// Every reader in a class is read: picking three fields out of each,
+	// side by side, costs a fraction of decoding each in turn.
+	parse := func(id string, raw []byte) (reader, error) {
+		var r reader
+		doc := gjson.ParseBytes(raw)
+		class, grade, deleted := doc.Get("class"), doc.Get("grade"), doc.Get("deleted")
+		if gjsonReads(raw) && doc.IsObject() && isString(class) && isString(grade) &&
+			(deleted.Type == gjson.Null || deleted.IsBool()) {
+			return reader{class.Str, grade.Str, deleted.Bool()}, nil
+		}
+		return r, errors.Wrapf(json.Unmarshal(raw, &r), "reading reader %s", id)
+	}
+	apply := func(_ string, r reader) {
+		if r.Deleted || r.Class == "" || r.Grade == "" {
+			return
 		}
 		names[r.Grade] = true
-		if want[class] {
-			if tally[class] == nil {
-				tally[class] = map[string]int{}
+		if want[r.Class] {
+			if tally[r.Class] == nil {
+				tally[r.Class] = map[string]int{}
 			}
-			tally[class][r.Grade]++
+			tally[r.Class][r.Grade]++
 		}
-		return nil
-	})
-	if err != nil {
+	}
+	if err := walk(tx, app.CollReaders, nil, parse, apply); err != nil {
 		return nil, errors.Wrap(err, "reading the readers' grades")
 	}
 	out := make(map[string]string, len(classes))
@@ -87,6 +100,9 @@ func GradesOf(tx app.Tx, classes []string) (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// isString reports whether v is a JSON string, null or absent.
+func isString(v gjson.Result) bool { return v.Type == gjson.String || v.Type == gjson.Null }
 
 // namedGrade is the longest of names that class contains, "" when none.
 func namedGrade(class string, names map[string]bool) string {

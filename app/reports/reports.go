@@ -138,12 +138,9 @@ func build(lib *app.Library, names []string, from, to app.Date, cat *i18n.Catalo
 	}
 	var out []*Table
 	err := lib.View(func(tx app.Tx) error {
-		s := newStats(p, AutoGranularity(p), lib.Today())
-		if !onlyWeeding(names) {
-			var err error
-			if s, err = computeTx(tx, lib.Location(), lib.Today(), p, AutoGranularity(p), needsOf(names)); err != nil {
-				return err
-			}
+		s, err := computeTx(tx, lib.Location(), lib.Today(), p, AutoGranularity(p), needsOf(names))
+		if err != nil {
+			return err
 		}
 		cardNames, err := cardTypeNames(tx, cat)
 		if err != nil {
@@ -153,7 +150,7 @@ func build(lib *app.Library, names []string, from, to app.Date, cat *i18n.Catalo
 		for _, n := range names {
 			var t *Table
 			if (n == NotBorrowed || n == NeverBorrowed) && titlesOnShelf == nil {
-				if titlesOnShelf, err = shelf(tx); err != nil {
+				if titlesOnShelf, err = shelf(tx, s.LastBorrowed); err != nil {
 					return err
 				}
 			}
@@ -182,17 +179,6 @@ func build(lib *app.Library, names []string, from, to app.Date, cat *i18n.Catalo
 		return nil
 	})
 	return out, err
-}
-
-// onlyWeeding reports whether names are weeding lists only, which read no
-// daily figures.
-func onlyWeeding(names []string) bool {
-	for _, n := range names {
-		if n != NotBorrowed && n != NeverBorrowed {
-			return false
-		}
-	}
-	return true
 }
 
 func known(name string) bool {
@@ -446,21 +432,27 @@ func top(m map[string]*Pair, n int) []string {
 		key string
 		cur int
 	}
-	list := make([]entry, 0, len(m))
+	before := func(a, b entry) bool { return a.cur > b.cur || a.cur == b.cur && a.key < b.key }
+	// best holds the n first so far, in order; a year has a couple of
+	// hundred thousand titles, and sorting them all to show twenty is most
+	// of the cost of the list.
+	best := make([]entry, 0, n+1)
 	for k, p := range m {
-		if p.Cur > 0 && k != "" {
-			list = append(list, entry{k, p.Cur})
+		e := entry{k, p.Cur}
+		if p.Cur <= 0 || k == "" || n <= 0 || len(best) == n && !before(e, best[n-1]) {
+			continue
+		}
+		i := sort.Search(len(best), func(i int) bool { return before(e, best[i]) })
+		best = append(best, entry{})
+		copy(best[i+1:], best[i:])
+		best[i] = e
+		if len(best) > n {
+			best = best[:n]
 		}
 	}
-	sort.Slice(list, func(i, j int) bool {
-		if list[i].cur != list[j].cur {
-			return list[i].cur > list[j].cur
-		}
-		return list[i].key < list[j].key
-	})
-	keys := make([]string, 0, min(n, len(list)))
-	for _, e := range list[:min(n, len(list))] {
-		keys = append(keys, e.key)
+	keys := make([]string, len(best))
+	for i, e := range best {
+		keys[i] = e.key
 	}
 	return keys
 }

@@ -138,6 +138,22 @@ func scanTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granulari
 	}
 	s.ActiveReaders = Pair{Cur: len(readers[0]), Prev: len(readers[1])}
 
+	// The day each title was last borrowed, ever: loans after the period too.
+	s.LastBorrowed = map[string]app.Date{}
+	err = tx.Scan(app.IdxLoanOut, "", "", func(_, id string) error {
+		ls = loanStat{}
+		if found, err := tx.Get(app.CollLoans, id, &ls); err != nil || !found || ls.Deleted {
+			return err
+		}
+		if d := app.DateOf(ls.Out, loc); s.LastBorrowed[ls.TitleID] < d {
+			s.LastBorrowed[ls.TitleID] = d
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, errors.Wrap(err, "reading loans")
+	}
+
 	var hs holdStat
 	var wait [2]float64
 	err = tx.ForEach(app.CollHolds, func(id string, raw []byte) error {

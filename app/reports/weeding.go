@@ -13,13 +13,10 @@ import (
 )
 
 // The weeding lists (NeverBorrowed, NotBorrowed) name titles with copies
-// that no loan touched, ever or since a day. A loan is in the per-title
-// counts of the day it went out (app.Daily) for as long as it exists,
-// anonymised or not, so the titles borrowed since a day are the keys of
-// the per-title parts of that day and every day after it. Reading those
-// parts costs what the library's loans per day cost, not what its loans
-// cost: there is no index of loans by title, and decoding every loan of a
-// large library takes many seconds.
+// that no loan touched, ever or since a day. A loan is in its title's loan
+// days (app.LoanDays) for as long as it exists, anonymised or not, and the
+// last of those days is the day the title was last borrowed: one small
+// record per title borrowed, not one per loan.
 
 // shelfTitle is a title with copies: how many, and the day a loan of it
 // last went out ("" for never).
@@ -28,41 +25,28 @@ type shelfTitle struct {
 	last   app.Date
 }
 
-// shelf reads every title with copies and the day each was last borrowed,
-// for both weeding lists at once.
-func shelf(tx app.Tx) (map[string]*shelfTitle, error) {
-	titles := map[string]*shelfTitle{}
-	err := tx.Scan(app.IdxCopyTitle, "", "", func(key, _ string) error {
-		if t := titles[key]; t != nil {
-			t.copies++
-		} else {
-			titles[key] = &shelfTitle{copies: 1}
+// shelf reads every title with copies, with the day each was last
+// borrowed from last (Stats.LastBorrowed), for both weeding lists at once.
+func shelf(tx app.Tx, last map[string]app.Date) (map[string]*shelfTitle, error) {
+	n, err := tx.Count(app.CollTitles)
+	if err != nil {
+		return nil, err
+	}
+	titles := make(map[string]*shelfTitle, n)
+	// The index holds a title's copies together: look a title up once.
+	var t *shelfTitle
+	var prev string
+	err = tx.Scan(app.IdxCopyTitle, "", "", func(key, _ string) error {
+		if t == nil || key != prev {
+			if t, prev = titles[key], key; t == nil {
+				t = &shelfTitle{last: last[key]}
+				titles[key] = t
+			}
 		}
+		t.copies++
 		return nil
 	})
-	if err != nil {
-		return nil, errors.Wrap(err, "counting copies")
-	}
-	var day app.Date
-	borrowed := func(key string, _ int) {
-		if t := titles[key]; t != nil {
-			t.last = day
-		}
-	}
-	err = tx.ForEach(app.CollDaily, func(id string, raw []byte) error {
-		// IDs are "2026-01-05" for a day and "2026-01-05/titles/07" for a
-		// part of its per-title counts, so parts come in day order.
-		if !strings.Contains(id, "/titles/") {
-			return nil
-		}
-		day = app.Date(id[:strings.IndexByte(id, '/')])
-		n, err := countsOf(raw)
-		if err != nil {
-			return errors.Wrapf(err, "decoding %s", id)
-		}
-		return errors.Wrapf(app.EachCount(n, borrowed), "reading %s", id)
-	})
-	return titles, errors.Wrap(err, "reading the loans per title")
+	return titles, errors.Wrap(err, "counting copies")
 }
 
 // weedingList lists the titles of shelf that no loan touched since day
@@ -122,10 +106,10 @@ func weedingList(tx app.Tx, shelf map[string]*shelfTitle, since app.Date, cat *i
 	return t, nil
 }
 
-// countsOf returns the encoded counts (the "n" member) of an app.DayCounts
+// countsOf returns the encoded counts (the "n" member) of an app.LoanDays
 // record. encoding/json writes those as {"id":"…","n":"…"}, and cutting
 // the counts out of that shape is several times faster than decoding it,
-// which is most of the cost of a weeding list; any other shape is decoded.
+// which is most of the cost of reading them; any other shape is decoded.
 func countsOf(raw []byte) ([]byte, error) {
 	if rest, ok := bytes.CutPrefix(raw, []byte(`{"id":"`)); ok {
 		if i := bytes.IndexByte(rest, '"'); i >= 0 && bytes.IndexByte(rest[:i], '\\') < 0 {
