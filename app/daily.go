@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"sort"
 	"strconv"
 	"strings"
@@ -227,6 +228,9 @@ type dailyTally struct {
 	loc    *time.Location
 	days   map[Date]*Daily
 	series map[string]*LoanDays
+	// stored holds each series as read, so one that ends as it began (a
+	// check-in takes a loan's day away and gives it back) is not rewritten.
+	stored map[string]Counts
 	// fresh is set by a backfill, which starts from no aggregates: series
 	// are then gathered in collected, a few bytes a loan, and written once
 	// at the end, instead of being read and rewritten as batches pass.
@@ -237,7 +241,7 @@ type dailyTally struct {
 }
 
 func newDailyTally(tx Tx, loc *time.Location) *dailyTally {
-	return &dailyTally{tx: tx, loc: loc, days: map[Date]*Daily{}, series: map[string]*LoanDays{}}
+	return &dailyTally{tx: tx, loc: loc, days: map[Date]*Daily{}, series: map[string]*LoanDays{}, stored: map[string]Counts{}}
 }
 
 // day returns day d's counters.
@@ -280,6 +284,7 @@ func (t *dailyTally) bumpDays(id string, d Date, n int) error {
 		}
 		p.ID = id
 		t.series[id] = p
+		t.stored[id] = maps.Clone(p.N)
 	}
 	bump((*map[string]int)(&p.N), string(d), n)
 	return nil
@@ -363,6 +368,9 @@ func (t *dailyTally) flush() error {
 	sort.Strings(ids)
 	for _, id := range ids {
 		p := t.series[id]
+		if maps.Equal(p.N, t.stored[id]) {
+			continue
+		}
 		var err error
 		if len(p.N) == 0 {
 			err = t.tx.Delete(CollDaily, id)
@@ -373,7 +381,7 @@ func (t *dailyTally) flush() error {
 			return errors.Wrapf(err, "saving %s", id)
 		}
 	}
-	t.days, t.series = map[Date]*Daily{}, map[string]*LoanDays{}
+	t.days, t.series, t.stored = map[Date]*Daily{}, map[string]*LoanDays{}, map[string]Counts{}
 	return nil
 }
 
@@ -436,7 +444,7 @@ func (l *Library) tallyFor(tx Tx) (t *dailyTally, shared bool) {
 // is about to clear the daily records and recount them (rebuild).
 func (l *Library) dropTally(tx Tx) {
 	if l.tally != nil && l.tally.tx == tx {
-		l.tally.days, l.tally.series = map[Date]*Daily{}, map[string]*LoanDays{}
+		l.tally.days, l.tally.series, l.tally.stored = map[Date]*Daily{}, map[string]*LoanDays{}, map[string]Counts{}
 	}
 }
 
