@@ -58,17 +58,42 @@ func (l *Library) ImportLoanHistory(actor Actor, loans []Loan) error {
 // creates r and returns the record as applying that event leaves it. The
 // caller gives station, seq and hlc in order.
 func NewRecordEvent(id, station string, seq uint64, hlc HLC, r Record) (*Event, error) {
+	ev, _, err := NewRecordEventEncoded(id, station, seq, hlc, r)
+	return ev, err
+}
+
+// NewRecordEventEncoded is NewRecordEvent that also returns r as
+// json.Marshal encodes it (the record inside the event), so that a bulk
+// writer storing r need not encode it a second time.
+func NewRecordEventEncoded(id, station string, seq uint64, hlc HLC, r Record) (*Event, []byte, error) {
 	m := metaOf(r)
 	m.Ver, m.Fields = Version{HLC: hlc, Station: station}, nil
 	raw, err := json.Marshal(r)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	payload, err := json.Marshal(RecordCreated{Collection: r.Collection(), Record: raw})
+	payload, err := recordCreatedPayload(r.Collection(), raw)
+	if err != nil {
+		return nil, nil, err
+	}
+	ev := &Event{ID: id, Station: station, Seq: seq, HLC: hlc, Kind: EvRecordCreated, Staff: System.Username, Payload: payload}
+	return ev, raw, nil
+}
+
+// recordCreatedPayload is json.Marshal(RecordCreated{c, raw}) for raw that
+// json.Marshal wrote, byte for byte: it is already compact and escaped, so
+// it is placed as it is instead of being scanned again.
+func recordCreatedPayload(c Collection, raw []byte) ([]byte, error) {
+	name, err := json.Marshal(c)
 	if err != nil {
 		return nil, err
 	}
-	return &Event{ID: id, Station: station, Seq: seq, HLC: hlc, Kind: EvRecordCreated, Staff: System.Username, Payload: payload}, nil
+	out := make([]byte, 0, len(raw)+len(name)+12)
+	out = append(out, `{"c":`...)
+	out = append(out, name...)
+	out = append(out, `,"r":`...)
+	out = append(out, raw...)
+	return append(out, '}'), nil
 }
 
 // NewLoansImportedEvent is NewRecordEvent for a batch of past loans.

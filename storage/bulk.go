@@ -105,13 +105,20 @@ func (r *bulkRecord) size() int64 {
 // with a *DuplicateKeyError), with one limit: a unique key cannot move from
 // one record to another within one load.
 func (w *BulkWriter) Put(r app.Record) error {
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return errors.Wrapf(err, "encoding %s %s", r.Collection(), r.RecordID())
+	}
+	return w.PutEncoded(r, raw)
+}
+
+// PutEncoded is Put for a record the caller has already encoded: raw must
+// be json.Marshal(r), as app.NewRecordEventEncoded returns it, so that a
+// load does not encode each record twice.
+func (w *BulkWriter) PutEncoded(r app.Record, raw []byte) error {
 	c, id := r.Collection(), r.RecordID()
 	if id == "" {
 		return errors.Newf("%s record without an ID", c)
-	}
-	raw, err := json.Marshal(r)
-	if err != nil {
-		return errors.Wrapf(err, "encoding %s %s", c, id)
 	}
 	if err := w.flushIfFull(w.limit); err != nil {
 		return err

@@ -35,6 +35,8 @@ var (
 // Writer takes records and events at bulk speed (storage.BulkWriter).
 type Writer interface {
 	Put(app.Record) error
+	// PutEncoded is Put of a record already encoded as json.Marshal does.
+	PutEncoded(r app.Record, raw []byte) error
 	AppendEvent(*app.Event) error
 }
 
@@ -82,14 +84,14 @@ func Scale(w Writer, station string, opts ScaleOptions) (ScaleResult, error) {
 	put := func(r app.Record) error {
 		hlc++
 		id := eventID()
-		ev, err := app.NewRecordEvent(id, station, seq, hlc, r)
+		ev, raw, err := app.NewRecordEventEncoded(id, station, seq, hlc, r)
 		if err != nil {
 			return err
 		}
 		if err := w.AppendEvent(ev); err != nil {
 			return err
 		}
-		return w.Put(r)
+		return w.PutEncoded(r, raw)
 	}
 	total := float64(opts.Titles + opts.Copies + opts.Readers + opts.PastLoans)
 	done := 0
