@@ -61,3 +61,29 @@ func Compact(path string) (freed int, err error) {
 	syncDir(filepath.Dir(path))
 	return freed, nil
 }
+
+// Thresholds of WorthCompacting: a free list of compactFreePages pages is
+// written as about compactFreePages/512 pages at every commit.
+const (
+	compactFreePages = 4096
+	compactShare     = 10 // percent of the file's pages
+)
+
+// WorthCompacting reports whether the open file holds so many free pages
+// that every commit pays for writing their list: at least compactFreePages
+// of them, and at least compactShare percent of the file. A large load, an
+// import or a recount of the daily figures leaves that many; daily use
+// reuses what it frees and does not.
+func (db *DB) WorthCompacting() bool {
+	if db.opts.ReadOnly {
+		return false
+	}
+	st := db.bolt.Stats()
+	free := st.FreePageN + st.PendingPageN // pending: freed by the last commit
+	var pages int
+	_ = db.bolt.View(func(tx *bbolt.Tx) error {
+		pages = int(tx.Size() / int64(max(db.bolt.Info().PageSize, 1)))
+		return nil
+	})
+	return free >= compactFreePages && free*100 >= pages*compactShare
+}

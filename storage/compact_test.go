@@ -54,3 +54,55 @@ func TestCompactKeepsTheLibraryAndDropsFreePages(t *testing.T) {
 		t.Fatalf("check after compacting: %+v", err)
 	}
 }
+
+// TestWorthCompactingAfterALoadIsDeleted: a file whose records were loaded
+// and then deleted is mostly free pages and worth compacting; a small
+// library in daily use, and the compacted file, are not.
+func TestWorthCompactingAfterALoadIsDeleted(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "circa.db")
+	db, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill(t, db, 50)
+	if db.WorthCompacting() {
+		t.Fatal("a small library in use is worth compacting")
+	}
+	const n = 60_000
+	if _, err := db.Bulk(func(w *storage.BulkWriter) error {
+		for i := range n {
+			if err := w.Put(&app.Copy{Meta: app.Meta{ID: "bulk-" + itoa(i, 8)}, Barcode: "K" + itoa(i, 9), TitleID: "t"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx app.Tx) error {
+		for i := range n {
+			if err := tx.Delete(app.CollCopies, "bulk-"+itoa(i, 8)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill(t, db, 1) // bbolt counts the pages a commit freed from the next one
+	if !db.WorthCompacting() {
+		t.Fatalf("%d free pages are not worth compacting", db.Stats().FreePageN)
+	}
+	db.Close()
+	if _, err := storage.Compact(path); err != nil {
+		t.Fatal(err)
+	}
+	if db, err = storage.Open(path, storage.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if db.WorthCompacting() {
+		t.Error("the compacted file is still worth compacting")
+	}
+}

@@ -55,7 +55,7 @@ func (o Options) logf(format string, a ...any) {
 func Library(o Options) (string, error) {
 	path := filepath.Join(o.CacheDir, "library-"+o.Scale+".db")
 	if _, err := os.Stat(path); err == nil {
-		return path, nil
+		return path, o.timed("bring the cached library up to date", func() error { return o.refresh(path) })
 	}
 	if err := os.MkdirAll(o.CacheDir, 0o700); err != nil {
 		return "", err
@@ -90,6 +90,27 @@ func Library(o Options) (string, error) {
 	}
 	o.logf("built in %s%s", time.Since(start).Round(100*time.Millisecond), size)
 	return path, os.Rename(tmp, path)
+}
+
+// refresh opens a cached library once, which recounts its daily figures if
+// it was built by a Circa that kept them another way, and compacts it if
+// that left a free list every measured commit would write out.
+func (o Options) refresh(path string) error {
+	db, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		return err
+	}
+	_, err = app.Open(db, app.Options{Station: Station, Location: time.UTC})
+	compact := err == nil && db.WorthCompacting()
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || !compact {
+		return err
+	}
+	freed, err := storage.Compact(path)
+	o.logf("dropped %d free pages", freed)
+	return err
 }
 
 // generate writes the scale library sc into a new file at path.

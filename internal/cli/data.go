@@ -44,16 +44,39 @@ func OpenData(dir string, opts storage.Options) (*Data, error) {
 	if err != nil {
 		return nil, errors.Wrap(classifyFS(err), "loading the station identity")
 	}
-	db, err := storage.Open(filepath.Join(dir, LibraryFile), opts)
+	path := filepath.Join(dir, LibraryFile)
+	db, lib, err := openLibrary(path, opts, id.ID)
 	if err != nil {
 		return nil, err
 	}
-	lib, err := app.Open(db, app.Options{Station: id.ID})
-	if err != nil {
-		db.Close()
-		return nil, err
+	// Opening may have recounted the daily figures, and the last session
+	// may have imported a catalogue: either leaves a free list that every
+	// commit would write out until the file is compacted.
+	if db.WorthCompacting() {
+		if err := db.Close(); err != nil {
+			return nil, err
+		}
+		if _, err := storage.Compact(path); err != nil {
+			return nil, err
+		}
+		if db, lib, err = openLibrary(path, opts, id.ID); err != nil {
+			return nil, err
+		}
 	}
 	return &Data{Dir: dir, Identity: id, DB: db, Library: lib}, nil
+}
+
+func openLibrary(path string, opts storage.Options, station string) (*storage.DB, *app.Library, error) {
+	db, err := storage.Open(path, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	lib, err := app.Open(db, app.Options{Station: station})
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, lib, nil
 }
 
 // Close closes the library file.

@@ -1,0 +1,75 @@
+package cli
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/storage"
+)
+
+// TestOpenDataCompactsAFileOfFreePages: a library left mostly free pages
+// (a catalogue loaded and taken away again) is compacted when it is next
+// opened, and keeps what it held.
+func TestOpenDataCompactsAFileOfFreePages(t *testing.T) {
+	dir := t.TempDir()
+	d, err := OpenData(dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := d.Library.Setup(app.SetupInput{LibraryName: "Test", AdminUsername: "admin", AdminName: "Admin", AdminPassword: "secret123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, err := d.Library.AddTitle(admin, app.TitleInput{Title: "西游记"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 60_000
+	if _, err := d.DB.Bulk(func(w *storage.BulkWriter) error {
+		for i := range n {
+			if err := w.Put(&app.Copy{Meta: app.Meta{ID: "load-" + itoa(i)}, Barcode: "L" + itoa(i), TitleID: title.ID}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.DB.Update(func(tx app.Tx) error {
+		for i := range n {
+			if err := tx.Delete(app.CollCopies, "load-"+itoa(i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	d.Close()
+
+	d, err = OpenData(dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if st := d.DB.Stats(); st.FreePageN+st.PendingPageN > 100 {
+		t.Errorf("%d free pages after opening: the file was not compacted", st.FreePageN+st.PendingPageN)
+	}
+	if got, err := d.Library.Title(title.ID); err != nil || got.Title != "西游记" {
+		t.Fatalf("after compacting: %v, %v", got, err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".*.compact")); len(left) > 0 {
+		t.Errorf("compacting left %v behind", left)
+	}
+}
+
+func itoa(i int) string {
+	const digits = "0123456789"
+	b := []byte("00000000")
+	for j := len(b) - 1; j >= 0 && i > 0; j-- {
+		b[j] = digits[i%10]
+		i /= 10
+	}
+	return string(b)
+}
