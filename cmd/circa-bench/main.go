@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/pprof"
+	"strings"
 
 	"github.com/circa-library/circa/internal/bench"
 	_ "github.com/circa-library/circa/internal/posixlocale"
@@ -30,6 +31,7 @@ func main() {
 	out := flag.String("out", "bench.json", "where to write the figures as JSON")
 	cache := flag.String("cache", filepath.Join(".cache", "bench"), "folder that keeps the generated libraries")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	only := flag.String("only", "", "run only these steps, comma-separated (e.g. measureSync,measureDashboard)")
 	flag.Parse()
 	if *scale != "full" && *scale != "small" {
 		fmt.Fprintln(os.Stderr, "--scale is full or small")
@@ -45,14 +47,18 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	code := run(*scale, *cache, *out)
+	var steps []string
+	if *only != "" {
+		steps = strings.Split(*only, ",")
+	}
+	code := run(*scale, *cache, *out, steps)
 	pprof.StopCPUProfile() // os.Exit runs no deferred calls
 	os.Exit(code)
 }
 
-func run(scale, cache, out string) int {
+func run(scale, cache, out string, only []string) int {
 	self, _ := os.Executable()
-	rep, err := bench.Run(bench.Options{Scale: scale, CacheDir: cache, Self: self, Log: os.Stderr})
+	rep, err := bench.Run(bench.Options{Scale: scale, CacheDir: cache, Self: self, Log: os.Stderr, Only: only})
 	if rep != nil {
 		rep.Print(os.Stdout)
 		if werr := rep.WriteJSON(out); werr != nil {

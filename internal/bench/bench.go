@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -30,6 +31,20 @@ type Options struct {
 	// fresh process.
 	Self string
 	Log  io.Writer
+	// Only names the steps to run (their function names, such as
+	// measureSync); empty runs every step.
+	Only []string
+}
+
+// runs reports whether step is one to run.
+func (o Options) runs(step string) bool { return len(o.Only) == 0 || slices.Contains(o.Only, step) }
+
+// step runs fn as the step called name, if it is one to run.
+func (o Options) step(name string, fn func() error) error {
+	if !o.runs(name) {
+		return nil
+	}
+	return o.timed(name, fn)
 }
 
 // Station is the station ID of the generated libraries.
@@ -193,11 +208,11 @@ func Run(o Options) (*Report, error) {
 	if err != nil {
 		return nil, errors.Wrap(err, "building the scale library")
 	}
-	if err := o.timed("measureBulkTitles", func() error { return measureBulkTitles(o, r) }); err != nil {
+	if err := o.step("measureBulkTitles", func() error { return measureBulkTitles(o, r) }); err != nil {
 		return r, err
 	}
 	if o.Self != "" {
-		if err := o.timed("measureOpen", func() error { return measureOpen(o, r, path) }); err != nil {
+		if err := o.step("measureOpen", func() error { return measureOpen(o, r, path) }); err != nil {
 			return r, err
 		}
 	}
@@ -222,15 +237,15 @@ func Run(o Options) (*Report, error) {
 	for _, step := range []func(*Options, *Report, *app.Library, demo.ScaleOptions, *rand.Rand) error{
 		measureLookup, measureSearch,
 	} {
-		if err := o.timed(stepName(step), func() error { return step(&o, r, lib, sc, rng) }); err != nil {
+		if err := o.step(stepName(step), func() error { return step(&o, r, lib, sc, rng) }); err != nil {
 			return r, err
 		}
 	}
-	if err := o.timed("measureCirculation", func() error { return measureCirculation(&o, r, lib, db, sc, rng) }); err != nil {
+	if err := o.step("measureCirculation", func() error { return measureCirculation(&o, r, lib, db, sc, rng) }); err != nil {
 		return r, err
 	}
 	for _, extra := range extraSteps {
-		if err := o.timed(stepName(extra), func() error { return extra(&o, r, lib, db, sc) }); err != nil {
+		if err := o.step(stepName(extra), func() error { return extra(&o, r, lib, db, sc) }); err != nil {
 			return r, errors.Wrap(err, stepName(extra))
 		}
 	}
