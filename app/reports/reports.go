@@ -150,7 +150,7 @@ func build(lib *app.Library, names []string, from, to app.Date, cat *i18n.Catalo
 		for _, n := range names {
 			var t *Table
 			if (n == NotBorrowed || n == NeverBorrowed) && titlesOnShelf == nil {
-				if titlesOnShelf, err = shelf(tx, s.LastBorrowed); err != nil {
+				if titlesOnShelf, err = shelf(tx, s.LastBorrowed, p.From); err != nil {
 					return err
 				}
 			}

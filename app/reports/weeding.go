@@ -25,28 +25,33 @@ type shelfTitle struct {
 	last   app.Date
 }
 
-// shelf reads every title with copies, with the day each was last
-// borrowed from last (Stats.LastBorrowed), for both weeding lists at once.
-func shelf(tx app.Tx, last map[string]app.Date) (map[string]*shelfTitle, error) {
-	n, err := tx.Count(app.CollTitles)
-	if err != nil {
-		return nil, err
-	}
-	titles := make(map[string]*shelfTitle, n)
-	// The index holds a title's copies together: look a title up once.
-	var t *shelfTitle
-	var prev string
-	err = tx.Scan(app.IdxCopyTitle, "", "", func(key, _ string) error {
-		if t == nil || key != prev {
-			if t, prev = titles[key], key; t == nil {
-				t = &shelfTitle{last: last[key]}
-				titles[key] = t
-			}
+// shelf returns the titles with copies that were last borrowed (last, from
+// Stats.LastBorrowed) before the day before, or never: what both weeding
+// lists choose from. Only those titles' copies are counted; in a library in
+// use they are few, and counting every title's copies would read the whole
+// index of a million copies.
+func shelf(tx app.Tx, last map[string]app.Date, before app.Date) (map[string]*shelfTitle, error) {
+	var idle []string
+	err := tx.ForEach(app.CollTitles, func(id string, _ []byte) error {
+		if l, ok := last[id]; !ok || l.Before(before) {
+			idle = append(idle, id)
 		}
-		t.copies++
 		return nil
 	})
-	return titles, errors.Wrap(err, "counting copies")
+	if err != nil {
+		return nil, errors.Wrap(err, "listing titles")
+	}
+	titles := map[string]*shelfTitle{}
+	for _, id := range idle {
+		copies, err := tx.Lookup(app.IdxCopyTitle, id)
+		if err != nil {
+			return nil, errors.Wrapf(err, "counting the copies of %s", id)
+		}
+		if len(copies) > 0 {
+			titles[id] = &shelfTitle{copies: len(copies), last: last[id]}
+		}
+	}
+	return titles, nil
 }
 
 // weedingList lists the titles of shelf that no loan touched since day
