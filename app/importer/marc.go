@@ -126,10 +126,10 @@ func recordReader(r io.Reader, opts MARCOptions) (marc.RecordReader, error) {
 // record (as MARCXML-equivalent ISO 2709, UTF-8) for round trips.
 func ItemFromRecord(rec *marc.Record, opts MARCOptions) (app.ImportItem, error) {
 	b := marc.ToBib(rec, opts.Mapping)
-	var src bytes.Buffer
-	w := marc.NewWriter(&src)
-	if err := w.Write(rec); err == nil {
-		w.Flush()
+	// A record too long for ISO 2709 comes in without its source.
+	src, err := marc.AppendISO2709(nil, rec)
+	if err != nil {
+		src = nil
 	}
 	format := marc.DetectFormat(rec)
 	if opts.Mapping.Format != marc.FormatAuto {
@@ -139,7 +139,7 @@ func ItemFromRecord(rec *marc.Record, opts MARCOptions) (app.ImportItem, error) 
 		Title: b.Title, Subtitle: b.Subtitle, Authors: b.Authors, Publisher: b.Publisher, Place: b.Place,
 		Year: b.Year, Language: b.Language, Subjects: b.Subjects, CLC: b.CLC, Dewey: b.Dewey,
 		CallNumber: b.CallNumber, Series: b.Series, Summary: b.Summary,
-		SourceMARC: src.Bytes(), SourceFormat: format.String(),
+		SourceMARC: src, SourceFormat: format.String(),
 		SourceID: strings.TrimSpace(rec.Control("001")),
 	}
 	if in.Title == "" && b.Romanized.Title != "" {
