@@ -120,10 +120,14 @@ func (l *Library) createRecord(tx Tx, actor Actor, r Record) error {
 	if err != nil {
 		return errors.Wrap(err, "encoding record")
 	}
+	p := RecordCreated{Collection: r.Collection(), Record: raw}
+	payload, err := appendRecordCreated(make([]byte, 0, len(raw)+32), p)
+	if err != nil {
+		return err
+	}
 	// apply stores r itself rather than a copy decoded from raw: r then
 	// carries the version it was stored with.
-	p := RecordCreated{Collection: r.Collection(), Record: raw}
-	_, err = l.commitParsed(tx, actor, EvRecordCreated, p, &createParsed{p: p, rec: r})
+	_, err = l.commitEncoded(tx, actor, EvRecordCreated, payload, &createParsed{p: p, rec: r})
 	return err
 }
 

@@ -101,6 +101,22 @@ type RecordCreated struct {
 	Record     json.RawMessage `json:"r"`
 }
 
+// appendRecordCreated appends p encoded as json.Marshal encodes it. The
+// record in p is the output of json.Marshal, so it is copied as it is:
+// json.Marshal would scan it once more to check and compact it, which for
+// an import of titles with their MARC source is work worth saving.
+func appendRecordCreated(dst []byte, p RecordCreated) ([]byte, error) {
+	c, err := json.Marshal(p.Collection)
+	if err != nil {
+		return dst, errors.Wrap(err, "encoding the collection")
+	}
+	dst = append(dst, `{"c":`...)
+	dst = append(dst, c...)
+	dst = append(dst, `,"r":`...)
+	dst = append(dst, p.Record...)
+	return append(dst, '}'), nil
+}
+
 // RecordUpdated is the payload of EvRecordUpdated: the JSON fields it sets.
 type RecordUpdated struct {
 	Collection Collection                 `json:"c"`
@@ -126,17 +142,17 @@ type AuditPayload struct {
 // commit stamps an event with the next HLC and seq of this station, applies
 // it and appends it to the log, all in the caller's transaction tx.
 func (l *Library) commit(tx Tx, actor Actor, kind EventKind, payload any) (*Event, error) {
-	return l.commitParsed(tx, actor, kind, payload, nil)
-}
-
-// commitParsed is commit for a caller that holds the payload decoded
-// already (see Prepare): apply takes parsed instead of decoding the payload
-// it was just encoded from.
-func (l *Library) commitParsed(tx Tx, actor Actor, kind EventKind, payload, parsed any) (*Event, error) {
 	raw, err := json.Marshal(payload)
 	if err != nil {
 		return nil, errors.Wrapf(err, "encoding %s", kind)
 	}
+	return l.commitEncoded(tx, actor, kind, raw, nil)
+}
+
+// commitEncoded is commit for a caller that holds the payload encoded as
+// raw, and decoded as parsed too (see Prepare): apply takes parsed instead
+// of decoding the payload it was just encoded from.
+func (l *Library) commitEncoded(tx Tx, actor Actor, kind EventKind, raw json.RawMessage, parsed any) (*Event, error) {
 	last, err := readHLC(tx)
 	if err != nil {
 		return nil, err
