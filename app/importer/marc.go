@@ -102,7 +102,12 @@ func HoldingsErrorText(err error) (text string, ok bool) {
 	return i18n.T("marc.holdings."+string(he.Problem), "part", he.Part), true
 }
 
-// batchSize is how many records share one transaction.
+// batchSize is how many records share one transaction. Bigger is slower,
+// not faster: bbolt splits the pages a transaction touches only when it
+// commits, so every search-index entry of a batch is inserted into a node
+// that keeps growing until then. Into a fresh library, 20,000 records went
+// in at about 3,000 records/s in batches of 500, 1,100 in batches of 2,000
+// and 270 in batches of 5,000.
 const batchSize = 500
 
 func recordReader(r io.Reader, opts MARCOptions) (marc.RecordReader, error) {
