@@ -72,28 +72,12 @@ func NewRecordEventEncoded(id, station string, seq uint64, hlc HLC, r Record) (*
 	if err != nil {
 		return nil, nil, err
 	}
-	payload, err := recordCreatedPayload(r.Collection(), raw)
+	payload, err := appendRecordCreated(make([]byte, 0, len(raw)+32), RecordCreated{Collection: r.Collection(), Record: raw})
 	if err != nil {
 		return nil, nil, err
 	}
 	ev := &Event{ID: id, Station: station, Seq: seq, HLC: hlc, Kind: EvRecordCreated, Staff: System.Username, Payload: payload}
 	return ev, raw, nil
-}
-
-// recordCreatedPayload is json.Marshal(RecordCreated{c, raw}) for raw that
-// json.Marshal wrote, byte for byte: it is already compact and escaped, so
-// it is placed as it is instead of being scanned again.
-func recordCreatedPayload(c Collection, raw []byte) ([]byte, error) {
-	name, err := json.Marshal(c)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]byte, 0, len(raw)+len(name)+12)
-	out = append(out, `{"c":`...)
-	out = append(out, name...)
-	out = append(out, `,"r":`...)
-	out = append(out, raw...)
-	return append(out, '}'), nil
 }
 
 // NewLoansImportedEvent is NewRecordEvent for a batch of past loans.
