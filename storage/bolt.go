@@ -202,7 +202,13 @@ func (db *DB) Update(fn func(app.Tx) error) error {
 	if db.opts.ReadOnly {
 		return refuse(app.ReasonReadOnly, berrors.ErrDatabaseReadOnly, db.path)
 	}
-	err := db.update(func(btx *bbolt.Tx) error { return fn(&tx{btx: btx}) })
+	err := db.update(func(btx *bbolt.Tx) error {
+		t := &tx{btx: btx}
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.flush()
+	})
 	if err == nil || errors.Is(err, berrors.ErrDatabaseNotOpen) {
 		return err
 	}

@@ -17,6 +17,86 @@ import (
 // read as empty and are created on first write.
 type tx struct {
 	btx *bbolt.Tx
+	// pending holds index writes not made yet, per index bucket, in the
+	// order they were asked for. A batch that writes tens of thousands of
+	// index keys (an import, a sync batch) in record order inserts each into
+	// the middle of nodes that bbolt only splits at commit, so each insert
+	// moves more of a growing node; made in key order, just before commit
+	// or before anything reads that index, they cost what appends cost.
+	pending map[string][]pendingWrite
+}
+
+// pendingWrite is one index write tx has not made yet; n is its place in
+// the order asked for.
+type pendingWrite struct {
+	k, v []byte
+	n    int
+	del  bool
+}
+
+// later queues a write (or, del, a deletion) of key k in index bucket name.
+func (t *tx) later(name []byte, k, v []byte, del bool) {
+	if t.pending == nil {
+		t.pending = map[string][]pendingWrite{}
+	}
+	list := t.pending[string(name)]
+	t.pending[string(name)] = append(list, pendingWrite{k: k, v: v, n: len(list), del: del})
+}
+
+// index returns the bucket of index for reading, its pending writes made;
+// nil if it does not exist.
+func (t *tx) index(index string) (*bbolt.Bucket, error) {
+	name := indexBucket(index)
+	if err := t.flushIndex(string(name)); err != nil {
+		return nil, err
+	}
+	return t.btx.Bucket(name), nil
+}
+
+// flushIndex makes the pending writes of index bucket name in key order;
+// writes of one key keep their order, so the last one wins.
+func (t *tx) flushIndex(name string) error {
+	list := t.pending[name]
+	if len(list) == 0 {
+		return nil
+	}
+	delete(t.pending, name)
+	slices.SortFunc(list, func(a, b pendingWrite) int {
+		if c := bytes.Compare(a.k, b.k); c != 0 {
+			return c
+		}
+		return a.n - b.n
+	})
+	b, err := t.bucket([]byte(name))
+	if err != nil {
+		return err
+	}
+	for _, w := range list {
+		if w.del {
+			err = b.Delete(w.k)
+		} else {
+			err = b.Put(w.k, w.v)
+		}
+		if err != nil {
+			return errors.Wrapf(err, "writing %s", name)
+		}
+	}
+	return nil
+}
+
+// flush makes every pending index write; Update calls it before commit.
+func (t *tx) flush() error {
+	names := make([]string, 0, len(t.pending))
+	for name := range t.pending {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if err := t.flushIndex(name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 var errReadOnlyTx = errors.Wrap(berrors.ErrTxNotWritable, "write in a read-only transaction")
@@ -69,7 +149,11 @@ func (t *tx) Put(r app.Record) error {
 		if !e.Unique {
 			continue
 		}
-		if b := t.btx.Bucket(indexBucket(e.Index)); b != nil {
+		b, err := t.index(e.Index)
+		if err != nil {
+			return err
+		}
+		if b != nil {
 			if holder := b.Get([]byte(e.Key)); holder != nil && string(holder) != id {
 				return app.NewDuplicateKeyError(e.Index, e.Key, string(holder))
 			}
@@ -116,17 +200,17 @@ func (t *tx) removeEntries(id string, old, keep []app.IndexEntry) error {
 		if slices.Contains(keep, e) {
 			continue
 		}
-		b := t.btx.Bucket(indexBucket(e.Index))
-		if b == nil {
-			continue
-		}
 		k, v := indexKey(e, id)
-		if e.Unique && !bytes.Equal(b.Get(k), v) {
-			continue // held by another record since: not ours to remove
+		if e.Unique {
+			b, err := t.index(e.Index)
+			if err != nil {
+				return err
+			}
+			if b == nil || !bytes.Equal(b.Get(k), v) {
+				continue // held by another record since: not ours to remove
+			}
 		}
-		if err := b.Delete(k); err != nil {
-			return errors.Wrapf(err, "removing %s %q", e.Index, e.Key)
-		}
+		t.later(indexBucket(e.Index), k, nil, true)
 	}
 	return nil
 }
@@ -138,14 +222,8 @@ func (t *tx) addEntries(id string, entries, have []app.IndexEntry) error {
 		if slices.Contains(have, e) {
 			continue
 		}
-		b, err := t.bucket(indexBucket(e.Index))
-		if err != nil {
-			return err
-		}
 		k, v := indexKey(e, id)
-		if err := b.Put(k, v); err != nil {
-			return errors.Wrapf(err, "writing %s %q", e.Index, e.Key)
-		}
+		t.later(indexBucket(e.Index), k, v, false)
 	}
 	return nil
 }
@@ -178,9 +256,9 @@ func (t *tx) Delete(c app.Collection, id string) error {
 }
 
 func (t *tx) Lookup(index, key string) ([]string, error) {
-	b := t.btx.Bucket(indexBucket(index))
-	if b == nil {
-		return nil, nil
+	b, err := t.index(index)
+	if b == nil || err != nil {
+		return nil, err
 	}
 	var ids []string
 	if v := b.Get([]byte(key)); len(v) > 0 {
@@ -240,9 +318,9 @@ func (t *tx) iterate(b *bbolt.Bucket, from []byte, fn func(k, v []byte) (bool, e
 }
 
 func (t *tx) Scan(index, from, to string, fn func(key, id string) error) error {
-	b := t.btx.Bucket(indexBucket(index))
-	if b == nil {
-		return nil
+	b, err := t.index(index)
+	if b == nil || err != nil {
+		return err
 	}
 	return t.iterate(b, []byte(from), func(k, v []byte) (bool, error) {
 		key, id := splitIndexKey(k, v)

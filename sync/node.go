@@ -28,7 +28,7 @@ type Node struct {
 	log   *slog.Logger
 	clock app.Clock
 	// BatchEvents bounds the batches this node sends and asks for (default
-	// 1000).
+	// defaultBatchEvents).
 	BatchEvents int
 
 	mu          gosync.RWMutex

@@ -50,7 +50,12 @@ const (
 	MaxBatchBytes      = 32 << 20 // compressed, on the wire
 	MaxBatchInflated   = 96 << 20 // decompressed
 	maxEventLine       = 4 << 20
-	defaultBatchEvents = 1000
+	// defaultBatchEvents is the batch a node sends and asks for. Each batch
+	// is one commit; storage makes a batch's index writes in key order at
+	// commit, so a larger batch costs less an event, not more: a full sync
+	// of the generated library took about a tenth less time in batches of
+	// 4000 than of 1000.
+	defaultBatchEvents = 4000
 )
 
 var batchMagic = []byte("CIRCAB1\n")

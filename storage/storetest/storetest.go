@@ -5,6 +5,7 @@ package storetest
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/cockroachdb/errors"
@@ -25,6 +26,7 @@ func Run(t *testing.T, open func(t *testing.T) app.Store) {
 		{"PutGet", testPutGet},
 		{"PutWithoutID", testPutWithoutID},
 		{"IndexesFollowUpdates", testIndexesFollowUpdates},
+		{"IndexesWithinATransaction", testIndexesWithinATransaction},
 		{"UniqueClash", testUniqueClash},
 		{"Delete", testDelete},
 		{"LookupOrder", testLookupOrder},
@@ -191,6 +193,55 @@ func testIndexesFollowUpdates(t *testing.T, s app.Store) {
 	if got := scan(t, s, app.IdxReaderClass, "", ""); len(got) != 0 {
 		t.Errorf("class index after the class was cleared = %v", got)
 	}
+}
+
+// testIndexesWithinATransaction: a transaction reads its own index writes
+// (storage makes them in key order only at commit or before a read), the
+// last write of a key wins, and a key freed in a transaction can be taken
+// in it.
+func testIndexesWithinATransaction(t *testing.T, s app.Store) {
+	put(t, s, copyRec("c0", "b0", "t0"))
+	update(t, s, func(tx app.Tx) error {
+		for i, rec := range []*app.Copy{copyRec("c3", "b3", "t1"), copyRec("c1", "b1", "t1"), copyRec("c2", "b2", "t2")} {
+			if err := tx.Put(rec); err != nil {
+				return fmt.Errorf("put %d: %w", i, err)
+			}
+		}
+		ids, err := tx.Lookup(app.IdxCopyTitle, "t1")
+		wantIDs(t, "title t1 in the transaction", ids, "c1", "c3")
+		if err != nil {
+			return err
+		}
+		var keys []string
+		if err := tx.Scan(app.IdxCopyBarcode, "B1", "B3", func(key, id string) error {
+			keys = append(keys, key+"="+id)
+			return nil
+		}); err != nil {
+			return err
+		}
+		if want := []string{"B1=c1", "B2=c2"}; !slices.Equal(keys, want) {
+			t.Errorf("barcodes in the transaction = %v, want %v", keys, want)
+		}
+		// Move c1 away from t1 and back again, drop c3: the last write wins.
+		for _, rec := range []*app.Copy{copyRec("c1", "b1", "t9"), copyRec("c1", "b1", "t1")} {
+			if err := tx.Put(rec); err != nil {
+				return err
+			}
+		}
+		if err := tx.Delete(app.CollCopies, "c3"); err != nil {
+			return err
+		}
+		// The barcode c0 gives up can be taken by c4 in the same transaction.
+		if err := tx.Put(copyRec("c0", "b00", "t0")); err != nil {
+			return err
+		}
+		return tx.Put(copyRec("c4", "b0", "t4"))
+	})
+	wantIDs(t, "title t1", lookup(t, s, app.IdxCopyTitle, "t1"), "c1")
+	wantIDs(t, "title t9", lookup(t, s, app.IdxCopyTitle, "t9"))
+	wantIDs(t, "barcode b3", lookup(t, s, app.IdxCopyBarcode, "B3"))
+	wantIDs(t, "barcode b0", lookup(t, s, app.IdxCopyBarcode, "B0"), "c4")
+	wantIDs(t, "barcode b00", lookup(t, s, app.IdxCopyBarcode, "B00"), "c0")
 }
 
 func testUniqueClash(t *testing.T, s app.Store) {
