@@ -46,10 +46,10 @@ type Batch struct {
 
 // Limits of one batch. A sender keeps under them; a receiver refuses more.
 const (
-	MaxBatchEvents     = 5000
-	MaxBatchBytes      = 32 << 20 // compressed, on the wire
-	MaxBatchInflated   = 96 << 20 // decompressed
-	maxEventLine       = 4 << 20
+	MaxBatchEvents   = 5000
+	MaxBatchBytes    = 32 << 20 // compressed, on the wire
+	MaxBatchInflated = 96 << 20 // decompressed
+	maxEventLine     = 4 << 20
 	// defaultBatchEvents is the batch a node sends and asks for. Each batch
 	// is one commit; storage makes a batch's index writes in key order at
 	// commit, so a larger batch costs less an event, not more: a full sync
