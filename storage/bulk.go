@@ -143,7 +143,7 @@ func (w *BulkWriter) AppendEvent(e *app.Event) error {
 	if err := w.flushIfFull(2 * w.limit); err != nil {
 		return err
 	}
-	raw, err := json.Marshal(e)
+	raw, err := encodeEvent(e)
 	if err != nil {
 		return errors.Wrapf(err, "encoding event %s", e.ID)
 	}

@@ -412,7 +412,7 @@ func (t *tx) AppendEvent(e *app.Event) error {
 	case e.Seq > have+1:
 		return errors.Wrapf(app.ErrEventGap, "station %s: have %d, got %d", e.Station, have, e.Seq)
 	}
-	raw, err := json.Marshal(e)
+	raw, err := encodeEvent(e)
 	if err != nil {
 		return errors.Wrap(err, "encoding event")
 	}
