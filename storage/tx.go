@@ -110,10 +110,16 @@ func (t *tx) checkWritable() error {
 
 // bucket returns the bucket name, creating it if needed (write only).
 func (t *tx) bucket(name []byte) (*bbolt.Bucket, error) {
-	if b := t.btx.Bucket(name); b != nil {
-		return b, nil
+	b := t.btx.Bucket(name)
+	var err error
+	if b == nil {
+		b, err = t.btx.CreateBucket(name)
 	}
-	b, err := t.btx.CreateBucket(name)
+	if b != nil && bytes.HasPrefix(name, []byte("ent/")) {
+		// Keyed by record ID, which is made in time order, and rewritten
+		// only when a record's index keys change: mostly appended to.
+		b.FillPercent = appendFillPercent
+	}
 	return b, errors.Wrapf(err, "creating bucket %s", name)
 }
 
@@ -431,6 +437,7 @@ func putEvent(btx *bbolt.Tx, station string, seq uint64, raw []byte) error {
 	if err != nil {
 		return errors.Wrap(err, "creating the vector")
 	}
+	eb.FillPercent = appendFillPercent // the log is only ever appended to
 	if err := eb.Put(eventKey(station, seq), raw); err != nil {
 		return errors.Wrap(err, "writing event")
 	}
