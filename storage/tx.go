@@ -61,16 +61,32 @@ func (t *tx) flushIndex(name string) error {
 		return nil
 	}
 	delete(t.pending, name)
+	b, err := t.bucket([]byte(name))
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(list, func(w pendingWrite) bool { return w.del }) {
+		// Only puts, as when records are added: a key put twice holds the
+		// same record both times, so the order of writes of one key does
+		// not matter, and sortByKey sorts an index by its distinct keys.
+		puts := make([]kv, len(list))
+		for i, w := range list {
+			puts[i] = kv{w.k, w.v}
+		}
+		sortByKey(puts)
+		for _, p := range puts {
+			if err := b.Put(p.k, p.v); err != nil {
+				return errors.Wrapf(err, "writing %s", name)
+			}
+		}
+		return nil
+	}
 	slices.SortFunc(list, func(a, b pendingWrite) int {
 		if c := bytes.Compare(a.k, b.k); c != 0 {
 			return c
 		}
 		return a.n - b.n
 	})
-	b, err := t.bucket([]byte(name))
-	if err != nil {
-		return err
-	}
 	for _, w := range list {
 		if w.del {
 			err = b.Delete(w.k)
