@@ -17,6 +17,7 @@ import (
 	bbolt "go.etcd.io/bbolt"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/internal/cputime"
 	"github.com/circa-library/circa/storage"
 	"github.com/circa-library/circa/storage/storetest"
 )
@@ -131,13 +132,13 @@ func BenchmarkBulkLoad(b *testing.B) {
 		b.StopTimer()
 		db := storetest.TempDB(b)
 		b.StartTimer()
-		start, cpu0 := time.Now(), cpuTime()
+		start, cpu0 := time.Now(), cputime.Process()
 		stats, err := writeLibrary(db, 100_000)
 		if err != nil {
 			b.Fatal(err)
 		}
 		elapsed += time.Since(start)
-		cpu += cpuTime() - cpu0
+		cpu += cputime.Process() - cpu0
 		total.Records += stats.Records
 		total.IndexEntries += stats.IndexEntries
 		total.Events += stats.Events
@@ -153,7 +154,7 @@ func BenchmarkBulkLoad(b *testing.B) {
 // reportCPU reports the CPU time per op since cpu0: on the shared build
 // machines wall time mostly measures the queue for a core.
 func reportCPU(b *testing.B, cpu0 time.Duration) {
-	b.ReportMetric(float64(cpuTime()-cpu0)/float64(b.N)/1e3, "cpu-µs/op")
+	b.ReportMetric(float64(cputime.Process()-cpu0)/float64(b.N)/1e3, "cpu-µs/op")
 }
 
 func openScale(b *testing.B) *storage.DB {
@@ -173,7 +174,7 @@ func BenchmarkLookupBarcode(b *testing.B) {
 	db := openScale(b)
 	r := rand.New(rand.NewPCG(1, 1))
 	b.ResetTimer()
-	defer reportCPU(b, cpuTime())
+	defer reportCPU(b, cputime.Process())
 	for range b.N {
 		code := barcode(r.IntN(scaleCopies))
 		err := db.View(func(tx app.Tx) error {
@@ -194,7 +195,7 @@ func BenchmarkLookupBarcodeAndGet(b *testing.B) {
 	db := openScale(b)
 	r := rand.New(rand.NewPCG(1, 1))
 	b.ResetTimer()
-	defer reportCPU(b, cpuTime())
+	defer reportCPU(b, cputime.Process())
 	for range b.N {
 		code := barcode(r.IntN(scaleCopies))
 		err := db.View(func(tx app.Tx) error {
@@ -217,7 +218,7 @@ func BenchmarkLookupBarcodeAndGet(b *testing.B) {
 func BenchmarkOpenScale(b *testing.B) {
 	path := scaleLibrary(b, scaleCopies)
 	b.ResetTimer()
-	defer reportCPU(b, cpuTime())
+	defer reportCPU(b, cputime.Process())
 	for range b.N {
 		db, err := storage.Open(path, storage.Options{})
 		if err != nil {

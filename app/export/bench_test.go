@@ -4,9 +4,7 @@ package export_test
 
 import (
 	"io"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/app/demo"
@@ -14,17 +12,12 @@ import (
 	"github.com/circa-library/circa/app/reports"
 	"github.com/circa-library/circa/app/reports/fixture"
 	"github.com/circa-library/circa/assets/i18n"
+	"github.com/circa-library/circa/internal/cputime"
 )
 
 // benchScale: see app/reports/bench_test.go. CIRCA_SCALE_DB runs these on a
 // copy of a cmd/circa-bench library instead (small: 100,000 copies).
 var benchScale = demo.ScaleOptions{Titles: 2000, Copies: 10_000, Readers: 1000, PastLoans: 50_000, Seed: 1}
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 type countingWriter struct{ n int64 }
 
@@ -33,7 +26,7 @@ func (c *countingWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); re
 func benchCopies(b *testing.B, f export.Format) {
 	lib := fixture.ScaleLibrary(b, benchScale)
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	rows := 0
 	var w countingWriter
 	for i := 0; i < b.N; i++ {
@@ -46,7 +39,7 @@ func benchCopies(b *testing.B, f export.Format) {
 			b.Fatal(err)
 		}
 	}
-	used := cpuTime() - cpu
+	used := cputime.Process() - cpu
 	b.ReportMetric(float64(rows), "rows/op")
 	b.ReportMetric(float64(used.Nanoseconds())/float64(b.N)/float64(rows), "cpu-ns/row")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(rows), "ns/row")

@@ -11,6 +11,7 @@ import (
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/app/importer"
 	"github.com/circa-library/circa/app/marc"
+	"github.com/circa-library/circa/internal/cputime"
 	"github.com/circa-library/circa/storage"
 )
 
@@ -63,11 +64,11 @@ func BenchmarkImportMARC20k(b *testing.B) {
 		if err := lib.InstallDefaults(admin); err != nil {
 			b.Fatal(err)
 		}
-		cpuBefore := processCPUTime()
+		cpuBefore := cputime.Process()
 		b.StartTimer()
 		rep, err := importer.ImportMARC(context.Background(), lib, admin, bytes.NewReader(data), importer.MARCOptions{}, false)
 		b.StopTimer()
-		cpu += processCPUTime() - cpuBefore
+		cpu += cputime.Process() - cpuBefore
 		if err != nil {
 			b.Fatal(err)
 		}

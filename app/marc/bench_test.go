@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"testing"
+
+	"github.com/circa-library/circa/internal/cputime"
 )
 
 func benchmarkFile(b *testing.B, rel string, mapBib bool) {
@@ -14,7 +16,7 @@ func benchmarkFile(b *testing.B, rel string, mapBib bool) {
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	records := 0
-	cpu := processCPUTime()
+	cpu := cputime.Process()
 	for b.Loop() {
 		r := NewReader(bytes.NewReader(data), Options{})
 		for {
@@ -32,7 +34,7 @@ func benchmarkFile(b *testing.B, rel string, mapBib bool) {
 		}
 	}
 	b.ReportMetric(float64(records)/b.Elapsed().Seconds(), "records/s")
-	if used := processCPUTime() - cpu; used > 0 {
+	if used := cputime.Process() - cpu; used > 0 {
 		// Includes the garbage collector's work on other threads.
 		b.ReportMetric(float64(records)/used.Seconds(), "records/cpu-s")
 	}

@@ -3,14 +3,13 @@
 package reports_test
 
 import (
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/circa-library/circa/app/demo"
 	"github.com/circa-library/circa/app/reports"
 	"github.com/circa-library/circa/app/reports/fixture"
 	"github.com/circa-library/circa/assets/i18n"
+	"github.com/circa-library/circa/internal/cputime"
 )
 
 // benchScale is the library generated when CIRCA_SCALE_DB is not set: a
@@ -21,19 +20,10 @@ var benchScale = demo.ScaleOptions{Titles: 2000, Copies: 10_000, Readers: 1000, 
 
 var year = reports.Period{From: "2025-11-27", To: "2026-11-27"}
 
-// cpuTime is the process's user and system CPU time. Benchmarks report it
-// beside wall time because the build machines are shared: wall time there
-// measures the neighbours as much as the code.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 func benchCompute(b *testing.B, p reports.Period) {
 	lib := fixture.ScaleLibrary(b, benchScale)
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	var s *reports.Stats
 	for i := 0; i < b.N; i++ {
 		var err error
@@ -41,7 +31,7 @@ func benchCompute(b *testing.B, p reports.Period) {
 			b.Fatal(err)
 		}
 	}
-	used := cpuTime() - cpu
+	used := cputime.Process() - cpu
 	b.ReportMetric(float64(used.Microseconds())/1000/float64(b.N), "cpu-ms/op")
 	b.ReportMetric(float64(s.DaysRead), "days-read/op")
 }
@@ -61,13 +51,13 @@ func BenchmarkDashboardYear(b *testing.B) {
 	lib := fixture.ScaleLibrary(b, benchScale)
 	cat := i18n.New(i18n.Chinese)
 	b.ResetTimer()
-	cpu := cpuTime()
+	cpu := cputime.Process()
 	for i := 0; i < b.N; i++ {
 		if _, err := reports.BuildIn(lib, nil, year.From, year.To, cat); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+	b.ReportMetric(float64((cputime.Process()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 }
 
 // BenchmarkReportYear is each dashboard figure for a year on its own, as the
@@ -77,13 +67,13 @@ func BenchmarkReportYear(b *testing.B) {
 	cat := i18n.New(i18n.Chinese)
 	for _, name := range reports.Names() {
 		b.Run(name, func(b *testing.B) {
-			cpu := cpuTime()
+			cpu := cputime.Process()
 			for i := 0; i < b.N; i++ {
 				if _, err := reports.BuildIn(lib, []string{name}, year.From, year.To, cat); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			b.ReportMetric(float64((cputime.Process()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 		})
 	}
 }

@@ -7,18 +7,16 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
+
+	"github.com/circa-library/circa/internal/cputime"
 )
 
 // usage is this process's CPU time so far and the bytes it has written to
 // storage (Linux only; 0 elsewhere). The step log shows both beside the
 // wall time, which on a busy machine says little by itself.
 func usage() (cpu time.Duration, written int64) {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-		cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	}
+	cpu = cputime.Process()
 	f, err := os.Open("/proc/self/io")
 	if err != nil {
 		return cpu, 0
