@@ -538,40 +538,45 @@ func joinTitles(tx app.Tx, s *Stats) error {
 	if len(s.Titles) == 0 {
 		s.Titles = make(map[string]*TitleInfo, len(s.ByTitle))
 	}
-	count := func(t *TitleInfo) {
-		n := s.ByTitle[t.ID]
+	count := func(t *TitleInfo, n *Pair) {
 		addPair(s.ByCLC, CLCClass(t.CLC), n)
 		addPair(s.ByDewey, DeweyHundreds(t.Dewey), n)
 		for _, a := range t.Authors {
 			addPair(s.ByAuthor, a, n)
 		}
 	}
+	// borrowed is a title read and its counts.
+	type borrowed struct {
+		t *TitleInfo
+		n *Pair
+	}
 	// ByTitle is only read while the titles are walked: the parsers may
 	// look in it side by side.
-	parse := func(id string, raw []byte) (*TitleInfo, error) {
-		if s.ByTitle[id] == nil {
-			return nil, nil
+	parse := func(id string, raw []byte) (borrowed, error) {
+		n := s.ByTitle[id]
+		if n == nil {
+			return borrowed{}, nil
 		}
 		t := &TitleInfo{}
 		if err := decodeTitleInfo(raw, t); err != nil {
-			return nil, errors.Wrapf(err, "decoding title %s", id)
+			return borrowed{}, errors.Wrapf(err, "decoding title %s", id)
 		}
 		t.ID = id
-		return t, nil
+		return borrowed{t, n}, nil
 	}
-	apply := func(id string, t *TitleInfo) {
-		if t != nil {
-			s.Titles[id] = t
-			count(t)
+	apply := func(id string, b borrowed) {
+		if b.t != nil {
+			s.Titles[id] = b.t
+			count(b.t, b.n)
 		}
 	}
 	if err := walk(tx, app.CollTitles, nil, parse, apply); err != nil {
 		return errors.Wrap(err, "reading titles")
 	}
-	for id := range s.ByTitle {
+	for id, n := range s.ByTitle {
 		if s.Titles[id] == nil { // borrowed, then gone: counted as unclassified
 			s.Titles[id] = &TitleInfo{ID: id}
-			count(s.Titles[id])
+			count(s.Titles[id], n)
 		}
 	}
 	return nil
