@@ -10,7 +10,8 @@ set -euo pipefail
 
 # The demo library's administrator, as `circa demo` creates it.
 ADMIN="admin:admin123"
-SCREENS=(circulation readers catalogue holds settings)
+# SCREENS_ONLY="reports" takes only the screens named.
+SCREENS=(${SCREENS_ONLY:-circulation readers catalogue holds settings reports})
 LANGS=(zh-Hans en)
 WAIT=${WAIT:-6}          # seconds for the window to come up and draw
 SIZE="1366x768x24"
