@@ -3,14 +3,13 @@ package importer_test
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/demo"
 	"github.com/circa-library/circa/app/importer"
-	"github.com/circa-library/circa/app/marc"
 	"github.com/circa-library/circa/internal/cputime"
 	"github.com/circa-library/circa/storage"
 )
@@ -23,18 +22,7 @@ const benchStation = "be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4c4be4
 func benchMARCFile(b *testing.B, n int) []byte {
 	b.Helper()
 	var file bytes.Buffer
-	w := marc.NewWriter(&file)
-	for i := 0; i < n; i++ {
-		bib := marc.Bib{Title: fmt.Sprintf("山水故事 Mountain tales %d", i), Authors: []string{"吴承恩"},
-			Publisher: "人民文学出版社", Year: "2001", CLC: "I247.5", Subjects: []string{"小说"},
-			Holdings: []marc.Holding{{Barcode: fmt.Sprintf("M%07d", i), Location: "Main", Price: "25.00"}}}
-		rec := marc.BibToRecord(&bib)
-		rec.Fields = append([]marc.Field{{Tag: "001", Value: fmt.Sprintf("bench%07d", i)}}, rec.Fields...)
-		if err := w.Write(rec); err != nil {
-			b.Fatal(err)
-		}
-	}
-	if err := w.Flush(); err != nil {
+	if err := demo.WriteMARC(&file, n); err != nil {
 		b.Fatal(err)
 	}
 	return file.Bytes()

@@ -13,7 +13,6 @@ import (
 	"github.com/circa-library/circa/app/demo"
 	"github.com/circa-library/circa/app/export"
 	"github.com/circa-library/circa/app/importer"
-	"github.com/circa-library/circa/app/marc"
 	"github.com/circa-library/circa/app/reports"
 	"github.com/circa-library/circa/storage"
 )
@@ -31,18 +30,7 @@ func measureMARCImport(o *Options, r *Report, _ *app.Library, _ *storage.DB, sc 
 		n = 5_000
 	}
 	var file bytes.Buffer
-	w := marc.NewWriter(&file)
-	for i := 0; i < n; i++ {
-		b := marc.Bib{Title: fmt.Sprintf("山水故事 Mountain tales %d", i), Authors: []string{"吴承恩"},
-			Publisher: "人民文学出版社", Year: "2001", CLC: "I247.5", Subjects: []string{"小说"},
-			Holdings: []marc.Holding{{Barcode: fmt.Sprintf("M%07d", i), Location: "Main", Price: "25.00"}}}
-		rec := marc.BibToRecord(&b)
-		rec.Fields = append([]marc.Field{{Tag: "001", Value: fmt.Sprintf("bench%07d", i)}}, rec.Fields...)
-		if err := w.Write(rec); err != nil {
-			return err
-		}
-	}
-	if err := w.Flush(); err != nil {
+	if err := demo.WriteMARC(&file, n); err != nil {
 		return err
 	}
 	dir, err := os.MkdirTemp(o.CacheDir, "marc-")
