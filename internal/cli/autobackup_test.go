@@ -71,18 +71,7 @@ func hasTemp(entries []os.DirEntry) bool {
 
 func TestAutoBackupChecksTheCopy(t *testing.T) {
 	dir := t.TempDir()
-	d, err := OpenData(dir, storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := d.Library.Setup(app.SetupInput{LibraryName: "Test", AdminUsername: "admin", AdminName: "Admin", AdminPassword: "secret123"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	title, err := d.Library.AddTitle(admin, app.TitleInput{Title: "西游记"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, admin, title := openWithTitle(t, dir)
 	if _, err := d.Library.AddCopy(admin, title.ID, app.CopyInput{Barcode: "C1", ItemType: app.ItemBook}); err != nil {
 		t.Fatal(err)
 	}

@@ -13,18 +13,7 @@ import (
 // opened, and keeps what it held.
 func TestOpenDataCompactsAFileOfFreePages(t *testing.T) {
 	dir := t.TempDir()
-	d, err := OpenData(dir, storage.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	admin, err := d.Library.Setup(app.SetupInput{LibraryName: "Test", AdminUsername: "admin", AdminName: "Admin", AdminPassword: "secret123"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	title, err := d.Library.AddTitle(admin, app.TitleInput{Title: "西游记"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, _, title := openWithTitle(t, dir)
 	const n = 60_000
 	if _, err := d.DB.Bulk(func(w *storage.BulkWriter) error {
 		for i := range n {
@@ -48,7 +37,7 @@ func TestOpenDataCompactsAFileOfFreePages(t *testing.T) {
 	}
 	d.Close()
 
-	d, err = OpenData(dir, storage.Options{})
+	d, err := OpenData(dir, storage.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,6 +51,25 @@ func TestOpenDataCompactsAFileOfFreePages(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(dir, ".*.compact")); len(left) > 0 {
 		t.Errorf("compacting left %v behind", left)
 	}
+}
+
+// openWithTitle opens the data folder dir, sets up a library with an
+// administrator and adds the title 西游记.
+func openWithTitle(t *testing.T, dir string) (*Data, app.Actor, *app.Title) {
+	t.Helper()
+	d, err := OpenData(dir, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err := d.Library.Setup(app.SetupInput{LibraryName: "Test", AdminUsername: "admin", AdminName: "Admin", AdminPassword: "secret123"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	title, err := d.Library.AddTitle(admin, app.TitleInput{Title: "西游记"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, admin, title
 }
 
 func itoa(i int) string {
