@@ -16,3 +16,11 @@ func SetBulkBatchSizeForTest(t interface{ Cleanup(func()) }, n int) {
 
 // SchemaVersionForTest is the layout this program writes.
 const SchemaVersionForTest = schemaVersion
+
+// SetMaxPendingForTest changes how many index writes wait, until the test
+// ends.
+func SetMaxPendingForTest(t interface{ Cleanup(func()) }, n int) {
+	old := maxPending
+	maxPending = n
+	t.Cleanup(func() { maxPending = old })
+}

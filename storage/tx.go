@@ -34,13 +34,22 @@ type pendingWrite struct {
 	del  bool
 }
 
+// maxPending bounds the writes waiting for one index, so a transaction that
+// replays a whole library holds a bounded list: past it they are made, in
+// key order, and the list starts again.
+var maxPending = 1 << 17 // tests lower it
+
 // later queues a write (or, del, a deletion) of key k in index bucket name.
-func (t *tx) later(name []byte, k, v []byte, del bool) {
+func (t *tx) later(name []byte, k, v []byte, del bool) error {
 	if t.pending == nil {
 		t.pending = map[string][]pendingWrite{}
 	}
 	list := t.pending[string(name)]
 	t.pending[string(name)] = append(list, pendingWrite{k: k, v: v, n: len(list), del: del})
+	if len(list)+1 >= maxPending {
+		return t.flushIndex(string(name))
+	}
+	return nil
 }
 
 // index returns the bucket of index for reading, its pending writes made;
@@ -232,7 +241,9 @@ func (t *tx) removeEntries(id string, old, keep []app.IndexEntry) error {
 				continue // held by another record since: not ours to remove
 			}
 		}
-		t.later(indexBucket(e.Index), k, nil, true)
+		if err := t.later(indexBucket(e.Index), k, nil, true); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -245,7 +256,9 @@ func (t *tx) addEntries(id string, entries, have []app.IndexEntry) error {
 			continue
 		}
 		k, v := indexKey(e, id)
-		t.later(indexBucket(e.Index), k, v, false)
+		if err := t.later(indexBucket(e.Index), k, v, false); err != nil {
+			return err
+		}
 	}
 	return nil
 }
