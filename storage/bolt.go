@@ -1,7 +1,9 @@
 // Package storage keeps a library in one bbolt file: records, their secondary
 // indexes and the event log, written together in one durable transaction.
-// The layout is in schema.go; backups in backup.go; bulk loading for the
-// scale generator in bulk.go.
+// Within a transaction, index writes wait and are made in key order before
+// commit or before the index is read (tx.go), which is what bbolt writes
+// fastest. The layout is in schema.go; backups in backup.go; bulk loading
+// for the scale generator in bulk.go; compaction in compact.go.
 package storage
 
 import (
