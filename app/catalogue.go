@@ -116,19 +116,26 @@ func (l *Library) AddTitle(actor Actor, in TitleInput) (*Title, error) {
 
 // createRecord commits a record.created event for r.
 func (l *Library) createRecord(tx Tx, actor Actor, r Record) error {
+	ev, err := l.stamp(tx, actor, EvRecordCreated)
+	if err != nil {
+		return err
+	}
+	// The record goes into the payload as it will be stored, version and
+	// all, so that apply here and on every other station stores the
+	// payload's bytes instead of encoding the record once more.
+	m := metaOf(r)
+	m.Ver, m.Fields = ev.Version(), nil
 	raw, err := json.Marshal(r)
 	if err != nil {
 		return errors.Wrap(err, "encoding record")
 	}
 	p := RecordCreated{Collection: r.Collection(), Record: raw}
-	payload, err := appendRecordCreated(make([]byte, 0, len(raw)+32), p)
-	if err != nil {
+	if ev.Payload, err = appendRecordCreated(make([]byte, 0, len(raw)+32), p); err != nil {
 		return err
 	}
-	// apply stores r itself rather than a copy decoded from raw: r then
-	// carries the version it was stored with.
-	_, err = l.commitEncoded(tx, actor, EvRecordCreated, payload, &createParsed{p: p, rec: r})
-	return err
+	// apply stores r itself rather than a copy decoded from raw.
+	ev.parsed = &createParsed{p: p, rec: r}
+	return l.record(tx, ev)
 }
 
 // updateRecord commits the fields that differ between old and updated as one

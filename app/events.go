@@ -153,6 +153,21 @@ func (l *Library) commit(tx Tx, actor Actor, kind EventKind, payload any) (*Even
 // raw, and decoded as parsed too (see Prepare): apply takes parsed instead
 // of decoding the payload it was just encoded from.
 func (l *Library) commitEncoded(tx Tx, actor Actor, kind EventKind, raw json.RawMessage, parsed any) (*Event, error) {
+	ev, err := l.stamp(tx, actor, kind)
+	if err != nil {
+		return nil, err
+	}
+	ev.Payload, ev.parsed = raw, parsed
+	if err := l.record(tx, ev); err != nil {
+		return nil, err
+	}
+	return ev, nil
+}
+
+// stamp makes this station's next event of kind, without its payload: the
+// next HLC (saved), seq and ID. The caller fills the payload and records it
+// in the same transaction tx.
+func (l *Library) stamp(tx Tx, actor Actor, kind EventKind) (*Event, error) {
 	last, err := readHLC(tx)
 	if err != nil {
 		return nil, err
@@ -166,24 +181,26 @@ func (l *Library) commitEncoded(tx Tx, actor Actor, kind EventKind, raw json.Raw
 	if err != nil {
 		return nil, errors.Wrap(err, "reading the event vector")
 	}
-	ev := &Event{
+	return &Event{
 		ID:      l.ids.New(now),
 		Station: l.station,
 		Seq:     vec[l.station] + 1,
 		HLC:     hlc,
 		Kind:    kind,
 		Staff:   actor.Username,
-		Payload: raw,
-		parsed:  parsed,
-	}
+	}, nil
+}
+
+// record applies a stamped event and appends it to the log.
+func (l *Library) record(tx Tx, ev *Event) error {
 	if err := l.apply(tx, ev); err != nil {
-		return nil, err
+		return err
 	}
 	if err := tx.AppendEvent(ev); err != nil {
-		return nil, errors.Wrap(err, "appending to the event log")
+		return errors.Wrap(err, "appending to the event log")
 	}
 	l.pending = append(l.pending, ev)
-	return ev, nil
+	return nil
 }
 
 func readHLC(tx Tx) (HLC, error) {
@@ -323,8 +340,14 @@ func putCreated(tx Tx, ev *Event, p RecordCreated, rec Record) error {
 		delete(fields, "fver")
 		return applyUpdate(tx, ev, RecordUpdated{Collection: p.Collection, ID: m.ID, Fields: fields})
 	}
+	// A payload that holds the record as it is to be stored (this version,
+	// no field versions: what createRecord writes) is stored as it is.
+	asStored := m.Ver == ev.Version() && len(m.Fields) == 0
 	m.Ver = ev.Version()
 	m.Fields = nil
+	if asStored {
+		return putRecordEncoded(tx, rec, p.Record)
+	}
 	return putRecord(tx, rec)
 }
 
@@ -406,8 +429,16 @@ func keepConflict(tx Tx, ev *Event, p RecordUpdated, field string, lost json.Raw
 
 // putRecord writes a record, turning a unique-key clash into the refusal a
 // person understands.
-func putRecord(tx Tx, r Record) error {
-	err := tx.Put(r)
+func putRecord(tx Tx, r Record) error { return putRecordEncoded(tx, r, nil) }
+
+// putRecordEncoded is putRecord of r encoded as raw (nil: encode it).
+func putRecordEncoded(tx Tx, r Record, raw []byte) error {
+	var err error
+	if raw != nil {
+		err = tx.PutEncoded(r, raw)
+	} else {
+		err = tx.Put(r)
+	}
 	var dup *DuplicateKeyError
 	if errors.As(err, &dup) {
 		switch dup.Index {

@@ -28,6 +28,10 @@ type Tx interface {
 	// Put writes r and replaces its index entries. A unique index key held
 	// by another record fails with a *DuplicateKeyError marked ErrDuplicate.
 	Put(r Record) error
+	// PutEncoded is Put of r already encoded as raw: json.Marshal(r), or
+	// the bytes of a payload r was decoded from, which every station
+	// stores alike.
+	PutEncoded(r Record, raw []byte) error
 	// Delete removes a record and its index entries (local records only:
 	// synced records are tombstoned instead).
 	Delete(c Collection, id string) error

@@ -175,6 +175,22 @@ func (t *tx) Put(r app.Record) error {
 	if err != nil {
 		return errors.Wrapf(err, "encoding %s %s", c, id)
 	}
+	return t.putEncoded(r, raw)
+}
+
+func (t *tx) PutEncoded(r app.Record, raw []byte) error {
+	if err := t.checkWritable(); err != nil {
+		return err
+	}
+	if r.RecordID() == "" {
+		return errors.Newf("%s record without an ID", r.Collection())
+	}
+	return t.putEncoded(r, raw)
+}
+
+// putEncoded writes r, encoded as raw, and its index entries.
+func (t *tx) putEncoded(r app.Record, raw []byte) error {
+	c, id := r.Collection(), r.RecordID()
 	entries := r.Indexes()
 	for _, e := range entries {
 		if !e.Unique {

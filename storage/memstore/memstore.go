@@ -4,6 +4,7 @@
 package memstore
 
 import (
+	"bytes"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -217,6 +218,22 @@ func (t *tx) Put(r app.Record) error {
 	if err != nil {
 		return errors.Wrapf(err, "encoding %s %s", c, id)
 	}
+	return t.putEncoded(r, raw)
+}
+
+func (t *tx) PutEncoded(r app.Record, raw []byte) error {
+	if !t.writable {
+		return errReadOnly
+	}
+	if r.RecordID() == "" {
+		return errors.Newf("%s record without an ID", r.Collection())
+	}
+	return t.putEncoded(r, bytes.Clone(raw)) // the caller's bytes may change after
+}
+
+// putEncoded writes r, encoded as raw, and its index entries.
+func (t *tx) putEncoded(r app.Record, raw []byte) error {
+	c, id := r.Collection(), r.RecordID()
 	entries := r.Indexes()
 	for _, e := range entries {
 		if !e.Unique {

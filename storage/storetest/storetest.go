@@ -27,6 +27,7 @@ func Run(t *testing.T, open func(t *testing.T) app.Store) {
 		{"PutWithoutID", testPutWithoutID},
 		{"IndexesFollowUpdates", testIndexesFollowUpdates},
 		{"IndexesWithinATransaction", testIndexesWithinATransaction},
+		{"PutEncoded", testPutEncoded},
 		{"UniqueClash", testUniqueClash},
 		{"Delete", testDelete},
 		{"LookupOrder", testLookupOrder},
@@ -242,6 +243,37 @@ func testIndexesWithinATransaction(t *testing.T, s app.Store) {
 	wantIDs(t, "barcode b3", lookup(t, s, app.IdxCopyBarcode, "B3"))
 	wantIDs(t, "barcode b0", lookup(t, s, app.IdxCopyBarcode, "B0"), "c4")
 	wantIDs(t, "barcode b00", lookup(t, s, app.IdxCopyBarcode, "B00"), "c0")
+}
+
+// testPutEncoded: a record put with its encoding is stored as those bytes,
+// with its index entries, and refused like Put on a unique clash.
+func testPutEncoded(t *testing.T, s app.Store) {
+	c := copyRec("c1", "b1", "t1")
+	raw, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	update(t, s, func(tx app.Tx) error { return tx.PutEncoded(c, raw) })
+	wantIDs(t, "barcode b1", lookup(t, s, app.IdxCopyBarcode, "B1"), "c1")
+	view(t, s, func(tx app.Tx) error {
+		return tx.ForEach(app.CollCopies, func(id string, got []byte) error {
+			if string(got) != string(raw) {
+				t.Errorf("stored %s, want %s", got, raw)
+			}
+			return nil
+		})
+	})
+	err = s.Update(func(tx app.Tx) error {
+		other := copyRec("c2", "b1", "t1")
+		b, _ := json.Marshal(other)
+		return tx.PutEncoded(other, b)
+	})
+	if !errors.Is(err, app.ErrDuplicate) {
+		t.Errorf("a second copy with barcode B1 put encoded: %v, want ErrDuplicate", err)
+	}
+	if err := s.Update(func(tx app.Tx) error { return tx.PutEncoded(copyRec("", "b9", "t1"), []byte(`{}`)) }); err == nil {
+		t.Error("a record without an ID was stored")
+	}
 }
 
 func testUniqueClash(t *testing.T, s app.Store) {
