@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"log/slog"
 	"os"
 	"path/filepath"
 
@@ -56,8 +57,12 @@ func OpenData(dir string, opts storage.Options) (*Data, error) {
 		if err := db.Close(); err != nil {
 			return nil, err
 		}
-		if _, err := storage.Compact(path); err != nil {
-			return nil, err
+		// Compact leaves the file as it was when it fails (a full disk has
+		// no room for the copy): the library then opens uncompacted.
+		if freed, err := storage.Compact(path); err != nil {
+			slog.Warn("the library file could not be compacted; it is used as it is", "err", err)
+		} else {
+			slog.Info("compacted the library file", "free_pages", freed)
 		}
 		if db, lib, err = openLibrary(path, opts, id.ID); err != nil {
 			return nil, err
