@@ -231,13 +231,14 @@ type dailyTally struct {
 	// stored holds each series as read, so one that ends as it began (a
 	// check-in takes a loan's day away and gives it back) is not rewritten.
 	stored map[string]Counts
-	// fresh is set by a backfill, which starts from no aggregates: series
-	// are then gathered in collected, a few bytes a loan, and written once
-	// at the end, instead of being read and rewritten as batches pass.
+	// fresh is set by a backfill, which starts from no aggregates and only
+	// adds loans: series are then gathered in collected, as indexes into
+	// dayNames (four bytes a loan), and written once at the end, instead of
+	// being read and rewritten as batches pass.
 	fresh     bool
-	collected map[string][]uint16
+	collected map[string][]uint32
 	dayNames  []Date
-	dayIndex  map[Date]uint16
+	dayIndex  map[Date]uint32
 }
 
 func newDailyTally(tx Tx, loc *time.Location) *dailyTally {
@@ -264,17 +265,18 @@ func (t *dailyTally) day(d Date) (*Daily, error) {
 
 // bumpDays adds n to day d of the LoanDays id.
 func (t *dailyTally) bumpDays(id string, d Date, n int) error {
-	if t.fresh && n == 1 {
+	if t.fresh {
+		if n != 1 {
+			return errors.Newf("a recount only adds loans, not %d", n)
+		}
 		i, ok := t.dayIndex[d]
-		if !ok && len(t.dayNames) <= 0xffff {
-			i, ok = uint16(len(t.dayNames)), true
+		if !ok {
+			i = uint32(len(t.dayNames))
 			t.dayIndex[d] = i
 			t.dayNames = append(t.dayNames, d)
 		}
-		if ok {
-			t.collected[id] = append(t.collected[id], i)
-			return nil
-		}
+		t.collected[id] = append(t.collected[id], i)
+		return nil
 	}
 	p, ok := t.series[id]
 	if !ok {
@@ -521,7 +523,7 @@ func (l *Library) BackfillDaily() error {
 // transaction tx; the daily collection must be empty.
 func backfillDailyTx(tx Tx, loc *time.Location) error {
 	t := newDailyTally(tx, loc)
-	t.fresh, t.collected, t.dayIndex = true, map[string][]uint16{}, map[Date]uint16{}
+	t.fresh, t.collected, t.dayIndex = true, map[string][]uint32{}, map[Date]uint32{}
 	var loan Loan
 	err := tx.ForEach(CollLoans, func(id string, raw []byte) error {
 		loan = Loan{}
