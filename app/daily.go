@@ -178,30 +178,87 @@ func EachCount(raw []byte, fn func(key string, n int)) error {
 		return nil
 	}
 	var s string
-	if n := len(raw); n >= 2 && raw[0] == '"' && raw[n-1] == '"' && bytes.IndexByte(raw[1:n-1], '\\') < 0 &&
-		bytes.IndexByte(raw[1:n-1], '"') < 0 {
-		s = string(raw[1 : n-1]) // nothing to unquote: the caller's decoder checked it
+	if plain, ok := plainCounts(raw); ok {
+		s = string(plain)
 	} else if err := json.Unmarshal(raw, &s); err != nil {
 		return errors.Wrap(err, "decoding counts")
 	}
+	return eachEntry(s, fn)
+}
+
+// EachCountBytes is EachCount handing each key over as bytes of raw, so a
+// reader of millions of counts (a year's loan days) makes no string of
+// them; fn must not keep key. Counts in any encoding but the plain one go
+// through EachCount.
+func EachCountBytes(raw []byte, fn func(key []byte, n int)) error {
+	plain, ok := plainCounts(raw)
+	if !ok {
+		return EachCount(raw, func(key string, n int) { fn([]byte(key), n) })
+	}
+	return eachEntry(plain, fn)
+}
+
+// plainCounts returns the inside of encoded Counts that are a JSON string
+// with nothing to unquote, the form MarshalJSON writes for plain keys.
+func plainCounts(raw []byte) ([]byte, bool) {
+	n := len(raw)
+	if n < 2 || raw[0] != '"' || raw[n-1] != '"' {
+		return nil, false
+	}
+	in := raw[1 : n-1]
+	// Nothing to unquote: the caller's decoder checked the rest.
+	return in, bytes.IndexByte(in, '\\') < 0 && bytes.IndexByte(in, '"') < 0
+}
+
+// eachEntry calls fn for each "key=n" of s, entries separated by commas.
+func eachEntry[S string | []byte](s S, fn func(key S, n int)) error {
 	for len(s) > 0 {
 		entry := s
-		if i := strings.IndexByte(s, ','); i >= 0 {
+		if i := indexByte(s, ','); i >= 0 {
 			entry, s = s[:i], s[i+1:]
 		} else {
-			s = ""
+			s = s[len(s):]
 		}
-		eq := strings.LastIndexByte(entry, '=')
+		eq := len(entry) - 1
+		for eq >= 0 && entry[eq] != '=' {
+			eq--
+		}
 		if eq < 0 {
 			return errors.Newf("malformed count %q", entry)
 		}
-		n, err := strconv.Atoi(entry[eq+1:])
+		n, err := atoi(entry[eq+1:])
 		if err != nil {
 			return errors.Wrapf(err, "malformed count %q", entry)
 		}
 		fn(entry[:eq], n)
 	}
 	return nil
+}
+
+func indexByte[S string | []byte](s S, c byte) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+// atoi is strconv.Atoi, without making a string of the few digits a count
+// has.
+func atoi[S string | []byte](s S) (int, error) {
+	if len(s) == 0 || len(s) > 9 {
+		return strconv.Atoi(string(s)) // its error, or a large number
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return strconv.Atoi(string(s)) // a sign, or its error
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, nil
 }
 
 func (d *Daily) empty() bool {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -289,6 +290,43 @@ func BenchmarkLoanDaysDecode(b *testing.B) {
 		var back app.LoanDays
 		if err := json.Unmarshal(raw, &back); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// TestEachCountBytesIsEachCount holds the two readers of encoded Counts to
+// the same entries, and the same refusals, in every encoding.
+func TestEachCountBytesIsEachCount(t *testing.T) {
+	for _, raw := range []string{
+		`"2026-01-05=1,2026-01-07=12"`,
+		`""`,
+		`"a=1,"`,
+		`"k=-3,j=+4,big=12345678901"`,
+		`"esc\u003d=2,x\"y=1"`,
+		`{"a,b":1,"c=d":2}`,
+		`"a=1,b"`,
+		`"a="`,
+		`"a=x"`,
+		`12`,
+	} {
+		type entry struct {
+			k string
+			n int
+		}
+		var viaString, viaBytes []entry
+		errS := app.EachCount([]byte(raw), func(k string, n int) { viaString = append(viaString, entry{k, n}) })
+		errB := app.EachCountBytes([]byte(raw), func(k []byte, n int) { viaBytes = append(viaBytes, entry{string(k), n}) })
+		if (errS != nil) != (errB != nil) {
+			t.Errorf("%s: EachCount says %v, EachCountBytes %v", raw, errS, errB)
+			continue
+		}
+		sortEntries := func(es []entry) {
+			sort.Slice(es, func(i, j int) bool { return es[i].k < es[j].k })
+		}
+		sortEntries(viaString)
+		sortEntries(viaBytes)
+		if errS == nil && fmt.Sprint(viaString) != fmt.Sprint(viaBytes) {
+			t.Errorf("%s: EachCount gives %v, EachCountBytes %v", raw, viaString, viaBytes)
 		}
 	}
 }

@@ -1,7 +1,6 @@
 package reports
 
 import (
-	"bytes"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -280,7 +279,6 @@ func computeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 		addAll(s.ByItemType, d.ItemTypes, isPrev)
 	}
 	if need.titleCounts || need.readers || need.lastBorrowed {
-
 		if err := loanDays(tx, s, need); err != nil {
 			return nil, err
 		}
@@ -355,7 +353,7 @@ func loanDays(tx app.Tx, s *Stats, need needs) error {
 		if err != nil {
 			return d, errors.Wrapf(err, "decoding %s", id)
 		}
-		err = eachDay(n, func(day []byte, n int) {
+		err = app.EachCountBytes(n, func(day []byte, n int) {
 			// string(day) in a comparison makes no copy.
 			switch {
 			case string(day) < string(s.Prev.From) || string(day) >= string(s.Period.To):
@@ -386,45 +384,6 @@ func loanDays(tx app.Tx, s *Stats, need needs) error {
 		}
 	}
 	return errors.Wrap(walk(tx, app.CollDaily, keep, parse, apply), "reading the loans per title and reader")
-}
-
-// eachDay is app.EachCount for the loan days of an app.LoanDays, in the
-// encoding app writes ("day=n,day=n" in a JSON string with nothing to
-// unquote), without making a string of each day: a year's figures read
-// millions. fn must not keep day past the call, except as raw's bytes.
-// Any other encoding goes through app.EachCount.
-func eachDay(raw []byte, fn func(day []byte, n int)) error {
-	general := func() error {
-		return app.EachCount(raw, func(day string, n int) { fn([]byte(day), n) })
-	}
-	k := len(raw)
-	if k < 2 || raw[0] != '"' || raw[k-1] != '"' || bytes.IndexByte(raw[1:k-1], '\\') >= 0 {
-		return general()
-	}
-	b := raw[1 : k-1]
-	for len(b) > 0 {
-		eq := bytes.IndexByte(b, '=')
-		if eq < 0 {
-			return errors.Newf("malformed count %q", b)
-		}
-		n, i := 0, eq+1
-		for ; i < len(b) && b[i] != ','; i++ {
-			c := b[i]
-			if c < '0' || c > '9' || i-eq > 9 {
-				return general() // signs, big numbers
-			}
-			n = n*10 + int(c-'0')
-		}
-		if i == eq+1 {
-			return errors.Newf("malformed count %q", b)
-		}
-		fn(b[:eq], n)
-		if i < len(b) {
-			i++
-		}
-		b = b[i:]
-	}
-	return nil
 }
 
 func newStats(p Period, g Granularity, today app.Date) *Stats {
