@@ -134,8 +134,7 @@ func byGrade(tx app.Tx, byClass map[string]*Pair) (map[string]*Pair, error) {
 	}
 	out := map[string]*Pair{}
 	for _, c := range classes {
-		g := grades[c]
-		out[g] = byClass[c].plus(out[g])
+		addPair(out, grades[c], byClass[c])
 	}
 	return out, nil
 }

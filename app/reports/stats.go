@@ -412,16 +412,6 @@ func (p *Pair) at(prev bool) *int {
 	return &p.Cur
 }
 
-// plus returns a new pair, p added to q (nil: none).
-func (p *Pair) plus(q *Pair) *Pair {
-	out := *p
-	if q != nil {
-		out.Cur += q.Cur
-		out.Prev += q.Prev
-	}
-	return &out
-}
-
 // holdWaits counts the holds whose copy reached the hold shelf in either
 // period and their average wait from placing.
 func holdWaits(tx app.Tx, loc *time.Location, s *Stats) error {
