@@ -164,28 +164,33 @@ func (t *tx) Get(c app.Collection, id string, into any) (bool, error) {
 }
 
 func (t *tx) Put(r app.Record) error {
-	if err := t.checkWritable(); err != nil {
+	if err := t.checkPut(r); err != nil {
 		return err
-	}
-	c, id := r.Collection(), r.RecordID()
-	if id == "" {
-		return errors.Newf("%s record without an ID", c)
 	}
 	raw, err := json.Marshal(r)
 	if err != nil {
-		return errors.Wrapf(err, "encoding %s %s", c, id)
+		return errors.Wrapf(err, "encoding %s %s", r.Collection(), r.RecordID())
 	}
 	return t.putEncoded(r, raw)
 }
 
 func (t *tx) PutEncoded(r app.Record, raw []byte) error {
+	if err := t.checkPut(r); err != nil {
+		return err
+	}
+	return t.putEncoded(r, raw)
+}
+
+// checkPut refuses a write in a read-only transaction and a record without
+// an ID.
+func (t *tx) checkPut(r app.Record) error {
 	if err := t.checkWritable(); err != nil {
 		return err
 	}
 	if r.RecordID() == "" {
 		return errors.Newf("%s record without an ID", r.Collection())
 	}
-	return t.putEncoded(r, raw)
+	return nil
 }
 
 // putEncoded writes r, encoded as raw, and its index entries.

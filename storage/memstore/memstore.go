@@ -207,28 +207,33 @@ func storedKey(e app.IndexEntry, id string) string {
 }
 
 func (t *tx) Put(r app.Record) error {
-	if !t.writable {
-		return errReadOnly
-	}
-	c, id := r.Collection(), r.RecordID()
-	if id == "" {
-		return errors.Newf("%s record without an ID", c)
+	if err := t.checkPut(r); err != nil {
+		return err
 	}
 	raw, err := json.Marshal(r)
 	if err != nil {
-		return errors.Wrapf(err, "encoding %s %s", c, id)
+		return errors.Wrapf(err, "encoding %s %s", r.Collection(), r.RecordID())
 	}
 	return t.putEncoded(r, raw)
 }
 
 func (t *tx) PutEncoded(r app.Record, raw []byte) error {
+	if err := t.checkPut(r); err != nil {
+		return err
+	}
+	return t.putEncoded(r, bytes.Clone(raw)) // the caller's bytes may change after
+}
+
+// checkPut refuses a write in a read-only transaction and a record without
+// an ID.
+func (t *tx) checkPut(r app.Record) error {
 	if !t.writable {
 		return errReadOnly
 	}
 	if r.RecordID() == "" {
 		return errors.Newf("%s record without an ID", r.Collection())
 	}
-	return t.putEncoded(r, bytes.Clone(raw)) // the caller's bytes may change after
+	return nil
 }
 
 // putEncoded writes r, encoded as raw, and its index entries.
