@@ -146,18 +146,11 @@ func (l *Library) commit(tx Tx, actor Actor, kind EventKind, payload any) (*Even
 	if err != nil {
 		return nil, errors.Wrapf(err, "encoding %s", kind)
 	}
-	return l.commitEncoded(tx, actor, kind, raw, nil)
-}
-
-// commitEncoded is commit for a caller that holds the payload encoded as
-// raw, and decoded as parsed too (see Prepare): apply takes parsed instead
-// of decoding the payload it was just encoded from.
-func (l *Library) commitEncoded(tx Tx, actor Actor, kind EventKind, raw json.RawMessage, parsed any) (*Event, error) {
 	ev, err := l.stamp(tx, actor, kind)
 	if err != nil {
 		return nil, err
 	}
-	ev.Payload, ev.parsed = raw, parsed
+	ev.Payload = raw
 	if err := l.record(tx, ev); err != nil {
 		return nil, err
 	}
