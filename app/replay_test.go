@@ -69,12 +69,8 @@ func (d *replayDesk) vector(t *testing.T) map[string]uint64 {
 
 func (d *replayDesk) hash(t *testing.T) string {
 	t.Helper()
-	var h string
-	if err := d.lib.View(func(tx app.Tx) error {
-		var err error
-		h, err = app.StateHash(tx)
-		return err
-	}); err != nil {
+	h, err := app.StoreStateHash(d.lib.Store())
+	if err != nil {
 		t.Fatal(err)
 	}
 	return h

@@ -104,6 +104,15 @@ func StateHash(tx Tx) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// StoreStateHash is StateHash in a read transaction of its own.
+func StoreStateHash(s Store) (hash string, err error) {
+	err = s.View(func(tx Tx) error {
+		hash, err = StateHash(tx)
+		return err
+	})
+	return hash, err
+}
+
 // getRecord loads c/id into into and reports ErrNotFound with reason if it is
 // absent or deleted.
 func getRecord[T any, P interface {

@@ -17,8 +17,8 @@ import (
 
 func stateHash(t *testing.T, s app.Store) string {
 	t.Helper()
-	var h string
-	if err := s.View(func(tx app.Tx) (err error) { h, err = app.StateHash(tx); return err }); err != nil {
+	h, err := app.StoreStateHash(s)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return h

@@ -69,12 +69,8 @@ func TestOneExchangeCarriesBothWays(t *testing.T) {
 
 func stateHash(t *testing.T, lib *app.Library) string {
 	t.Helper()
-	var h string
-	if err := lib.View(func(tx app.Tx) error {
-		var err error
-		h, err = app.StateHash(tx)
-		return err
-	}); err != nil {
+	h, err := app.StoreStateHash(lib.Store())
+	if err != nil {
 		t.Fatal(err)
 	}
 	return h

@@ -42,11 +42,10 @@ func TestScaleLibraryComesFromItsEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	hash := func() string {
-		var h string
-		db.View(func(tx app.Tx) error {
-			h, err = app.StateHash(tx)
-			return err
-		})
+		h, err := app.StoreStateHash(db)
+		if err != nil {
+			t.Fatal(err)
+		}
 		return h
 	}
 	before := hash()

@@ -213,9 +213,14 @@ func measureSync(o *Options, r *Report, _ *app.Library, _ *storage.DB, _ demo.Sc
 	r.Add(fmt.Sprintf("incremental sync of %d new events", made), "s", "< 1", time.Since(start).Seconds(), "")
 	r.Add("bytes on the wire per event, incremental sync", "bytes", "",
 		float64(wire.bytes.Load())/float64(max(made, 1)), "both ways, TLS and HTTP/2 included")
-	var hs, hd string
-	src.db.View(func(tx app.Tx) error { hs, err = app.StateHash(tx); return err })
-	dst.db.View(func(tx app.Tx) error { hd, err = app.StateHash(tx); return err })
+	hs, err := app.StoreStateHash(src.db)
+	if err != nil {
+		return err
+	}
+	hd, err := app.StoreStateHash(dst.db)
+	if err != nil {
+		return err
+	}
 	if hs != hd {
 		return fmt.Errorf("after sync the stations differ")
 	}

@@ -841,11 +841,10 @@ func testStateHash(t *testing.T, open func(t *testing.T) app.Store) {
 		&app.Setting{Meta: app.Meta{ID: "loan.days"}, Value: "14"},
 	}
 	hash := func(s app.Store) string {
-		var h string
-		view(t, s, func(tx app.Tx) (err error) {
-			h, err = app.StateHash(tx)
-			return err
-		})
+		h, err := app.StoreStateHash(s)
+		if err != nil {
+			t.Fatal(err)
+		}
 		return h
 	}
 	a, b := open(t), open(t)
