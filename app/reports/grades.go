@@ -6,10 +6,10 @@ import (
 	"strings"
 
 	"github.com/cockroachdb/errors"
+	"github.com/tidwall/gjson"
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/assets/i18n"
-	"github.com/circa-library/circa/internal/flatjson"
 )
 
 // Loans keep the reader's class as it was on the day (app.Loan.Class), and
@@ -61,21 +61,12 @@ func GradesOf(tx app.Tx, classes []string) (map[string]string, error) {
 	// side by side, costs a fraction of decoding each in turn.
 	parse := func(id string, raw []byte) (reader, error) {
 		var r reader
-		ok := decodeFields(raw, func(key, val []byte) bool {
-			switch string(key) {
-			case "class":
-				return flatjson.SetString(&r.Class, val)
-			case "grade":
-				return flatjson.SetString(&r.Grade, val)
-			case "deleted":
-				return flatjson.SetBool(&r.Deleted, val)
-			}
-			return true
-		})
-		if ok {
-			return r, nil
+		doc := gjson.ParseBytes(raw)
+		class, grade, deleted := doc.Get("class"), doc.Get("grade"), doc.Get("deleted")
+		if gjsonReads(raw) && doc.IsObject() && isString(class) && isString(grade) &&
+			(deleted.Type == gjson.Null || deleted.IsBool()) {
+			return reader{class.Str, grade.Str, deleted.Bool()}, nil
 		}
-		r = reader{}
 		return r, errors.Wrapf(json.Unmarshal(raw, &r), "reading reader %s", id)
 	}
 	apply := func(_ string, r reader) {
@@ -109,6 +100,9 @@ func GradesOf(tx app.Tx, classes []string) (map[string]string, error) {
 	}
 	return out, nil
 }
+
+// isString reports whether v is a JSON string, null or absent.
+func isString(v gjson.Result) bool { return v.Type == gjson.String || v.Type == gjson.Null }
 
 // namedGrade is the longest of names that class contains, "" when none.
 func namedGrade(class string, names map[string]bool) string {

@@ -5,11 +5,12 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/cockroachdb/errors"
+	"github.com/tidwall/gjson"
 
 	"github.com/circa-library/circa/app"
-	"github.com/circa-library/circa/internal/flatjson"
 )
 
 // Period is the days [From, To) in the library's time zone.
@@ -558,53 +559,72 @@ func titleInfo(tx app.Tx, cache map[string]*TitleInfo, id string) (*TitleInfo, e
 	return t, nil
 }
 
+// gjsonReads reports whether gjson reads raw as encoding/json does: valid
+// JSON (gjson does not check) in valid UTF-8 (encoding/json replaces bad
+// bytes, gjson keeps them). Anything else goes to encoding/json, which says
+// what is wrong with it.
+func gjsonReads(raw []byte) bool { return gjson.ValidBytes(raw) && utf8.Valid(raw) }
+
 // decodeTitleInfo is json.Unmarshal of an app.Title into a TitleInfo, for
 // the few fields reports show. A year's figures join every title borrowed,
-// and picking the fields out (flatjson) costs a fraction of decoding the
+// and picking the fields out with gjson costs a fifth of decoding the
 // title.
 func decodeTitleInfo(raw []byte, t *TitleInfo) error {
-	ok := decodeFields(raw, func(key, val []byte) bool {
-		switch string(key) {
-		case "id":
-			return flatjson.SetString(&t.ID, val)
-		case "title":
-			return flatjson.SetString(&t.Title, val)
-		case "clc":
-			return flatjson.SetString(&t.CLC, val)
-		case "dewey":
-			return flatjson.SetString(&t.Dewey, val)
-		case "call_number":
-			return flatjson.SetString(&t.CallNumber, val)
-		case "year":
-			return flatjson.SetString(&t.Year, val)
-		case "deleted":
-			return flatjson.SetBool(&t.Deleted, val)
-		case "authors":
-			return flatjson.SetStrings(&t.Authors, val)
+	if !gjsonReads(raw) {
+		return json.Unmarshal(raw, t)
+	}
+	doc := gjson.ParseBytes(raw)
+	if !doc.IsObject() {
+		return json.Unmarshal(raw, t)
+	}
+	var bad error
+	str := func(v gjson.Result, into *string) {
+		switch v.Type {
+		case gjson.String:
+			*into = v.Str
+		case gjson.Null:
+		default:
+			bad = json.Unmarshal([]byte(v.Raw), into)
 		}
-		return true
+	}
+	doc.ForEach(func(key, v gjson.Result) bool {
+		switch key.Str {
+		case "id":
+			str(v, &t.ID)
+		case "title":
+			str(v, &t.Title)
+		case "clc":
+			str(v, &t.CLC)
+		case "dewey":
+			str(v, &t.Dewey)
+		case "call_number":
+			str(v, &t.CallNumber)
+		case "year":
+			str(v, &t.Year)
+		case "deleted":
+			if v.Type != gjson.Null {
+				bad = json.Unmarshal([]byte(v.Raw), &t.Deleted)
+			}
+		case "authors":
+			if !v.IsArray() {
+				if v.Type != gjson.Null {
+					bad = json.Unmarshal([]byte(v.Raw), &t.Authors)
+				}
+				break
+			}
+			t.Authors = t.Authors[:0]
+			v.ForEach(func(_, a gjson.Result) bool {
+				if a.Type != gjson.String {
+					bad = json.Unmarshal([]byte(v.Raw), &t.Authors)
+					return false
+				}
+				t.Authors = append(t.Authors, a.Str)
+				return true
+			})
+		}
+		return bad == nil
 	})
-	if ok {
-		return nil
-	}
-	*t = TitleInfo{}
-	return json.Unmarshal(raw, t)
-}
-
-// decodeFields hands each top-level field of the record raw to set, which
-// reports false for a value it cannot take. It reports false, for the
-// caller to decode raw with encoding/json (which also says what is wrong),
-// when raw is not valid JSON, when flatjson does not read it, or when set
-// refused a value: so it fails where encoding/json fails, flatjson not
-// looking inside the values it skips.
-func decodeFields(raw []byte, set func(key, val []byte) bool) bool {
-	if !json.Valid(raw) {
-		return false
-	}
-	good := true
-	return flatjson.EachField(raw, func(key, val []byte) {
-		good = set(key, val) && good
-	}) && good
+	return bad
 }
 
 // CLCClass returns the main class of a 中图法 (Chinese Library
