@@ -607,7 +607,9 @@ func decodeTitleInfo(raw []byte, t *TitleInfo) error {
 			}
 		case "authors":
 			if !v.IsArray() {
-				if v.Type != gjson.Null {
+				if v.Type == gjson.Null {
+					t.Authors = nil // as encoding/json sets a slice
+				} else {
 					bad = json.Unmarshal([]byte(v.Raw), &t.Authors)
 				}
 				break
