@@ -409,6 +409,21 @@ func (t *tx) EventsAfter(station string, after uint64, fn func(*app.Event) error
 	return nil
 }
 
+// EncodedEventsAfter is EventsAfter with each event as stored (its JSON),
+// as storage's bbolt transaction has it; raw is valid until fn returns.
+func (t *tx) EncodedEventsAfter(station string, after uint64, fn func(seq uint64, raw []byte) error) error {
+	list := t.s.events[station]
+	for i := after; i < uint64(len(list)); i++ {
+		if err := fn(i+1, list[i]); err != nil {
+			if errors.Is(err, app.ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	return nil
+}
+
 func (t *tx) Vector() (map[string]uint64, error) {
 	v := make(map[string]uint64, len(t.s.events))
 	for st, list := range t.s.events {

@@ -38,6 +38,7 @@ func Run(t *testing.T, open func(t *testing.T) app.Store) {
 		{"Meta", testMeta},
 		{"AppendEvent", testAppendEvent},
 		{"EventsAfter", testEventsAfter},
+		{"EncodedEventsAfter", testEncodedEventsAfter},
 		{"Rollback", testRollback},
 		{"RollbackOnPanic", testRollbackOnPanic},
 		{"ReadOnlyTx", testReadOnlyTx},
@@ -654,6 +655,71 @@ func testEventsAfter(t *testing.T, s app.Store) {
 	if n != 2 {
 		t.Errorf("EventsAfter with ErrStop visited %d events, want 2", n)
 	}
+}
+
+// encodedEventReader is the optional reading of events as stored, which
+// sync sends on as they are.
+type encodedEventReader interface {
+	EncodedEventsAfter(station string, after uint64, fn func(seq uint64, raw []byte) error) error
+}
+
+func testEncodedEventsAfter(t *testing.T, s app.Store) {
+	var want []*app.Event
+	update(t, s, func(tx app.Tx) error {
+		for seq := uint64(1); seq <= 20; seq++ {
+			e := event("a", seq, app.EvAudit)
+			want = append(want, e)
+			if err := tx.AppendEvent(e); err != nil {
+				return err
+			}
+			if seq <= 2 {
+				if err := tx.AppendEvent(event("a0", seq, app.EvAudit)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	view(t, s, func(tx app.Tx) error {
+		r, ok := tx.(encodedEventReader)
+		if !ok {
+			t.Skip("this store has no EncodedEventsAfter")
+		}
+		var got []*app.Event
+		var seqs []uint64
+		err := r.EncodedEventsAfter("a", 5, func(seq uint64, raw []byte) error {
+			var e app.Event
+			if err := json.Unmarshal(raw, &e); err != nil {
+				return err
+			}
+			seqs = append(seqs, seq)
+			got = append(got, &e)
+			if seq == 15 {
+				return app.ErrStop
+			}
+			return nil
+		})
+		if err != nil {
+			t.Errorf("EncodedEventsAfter ended by ErrStop returned %v", err)
+		}
+		if d := cmp.Diff(want[5:15], got, eventOpts); d != "" {
+			t.Errorf("EncodedEventsAfter(a, 5) decoded (-want +got):\n%s", d)
+		}
+		for i, seq := range seqs {
+			if seq != got[i].Seq {
+				t.Errorf("EncodedEventsAfter gave seq %d for event %d", seq, got[i].Seq)
+			}
+		}
+		n := 0
+		if err := r.EncodedEventsAfter("nobody", 0, func(uint64, []byte) error { n++; return nil }); err != nil || n != 0 {
+			t.Errorf("EncodedEventsAfter(unknown station) = %d events, %v", n, err)
+		}
+		boom := errors.New("boom")
+		if err := r.EncodedEventsAfter("a", 0, func(uint64, []byte) error { return boom }); !errors.Is(err, boom) {
+			t.Errorf("EncodedEventsAfter returned %v, want fn's error", err)
+		}
+		return nil
+	})
 }
 
 // snapshot is everything observable in a store, for before/after checks.
