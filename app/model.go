@@ -107,12 +107,15 @@ type Title struct {
 // Collection implements Record.
 func (*Title) Collection() Collection { return CollTitles }
 
-// Indexes implements Record: ISBNs and search tokens.
+// Indexes implements Record: ISBNs and search tokens, and the facets
+// statistics count by (IdxTitleFacets), which a withdrawn title keeps: its
+// past loans still count under its class.
 func (t *Title) Indexes() []IndexEntry {
+	facets := IndexEntry{Index: IdxTitleFacets, Key: TitleFacetsKey(t)}
 	if t.Deleted {
-		return nil
+		return []IndexEntry{facets}
 	}
-	var out []IndexEntry
+	out := []IndexEntry{facets}
 	for _, isbn := range t.ISBNs {
 		out = append(out, IndexEntry{Index: IdxTitleISBN, Key: isbn})
 	}
@@ -607,6 +610,7 @@ const (
 	IdxStaffUsername  = "staff_username"
 	IdxExceptionOpen  = "exception_open"
 	IdxConflictRecord = "conflict_record"
+	// IdxTitleFacets is in facets.go.
 )
 
 // AllIndexes lists every index, so storage can create their buckets.
@@ -615,7 +619,7 @@ var AllIndexes = []string{
 	IdxReaderClass, IdxReaderSearch, IdxCardTypeCode, IdxRuleCell, IdxClosedDay,
 	IdxLoanOut, IdxLoanReader, IdxLoanOpenCopy, IdxLoanOpenReader, IdxLoanDue,
 	IdxHoldReader, IdxHoldQueue, IdxHoldStatus, IdxFineReader, IdxFineOpen,
-	IdxStaffUsername, IdxExceptionOpen, IdxConflictRecord,
+	IdxStaffUsername, IdxExceptionOpen, IdxConflictRecord, IdxTitleFacets,
 }
 
 // AllCollections lists every collection, so storage can create their buckets.

@@ -1,5 +1,13 @@
 package storage
 
+import (
+	"slices"
+
+	bbolt "go.etcd.io/bbolt"
+
+	"github.com/circa-library/circa/app"
+)
+
 // ClassifyForTest exposes classify: a full disk cannot be made on demand.
 var ClassifyForTest = classify
 
@@ -23,4 +31,37 @@ func SetMaxPendingForTest(t interface{ Cleanup(func()) }, n int) {
 	old := maxPending
 	maxPending = n
 	t.Cleanup(func() { maxPending = old })
+}
+
+// DropIndexForTest makes the file at path what a build without index had
+// written: index's bucket gone and no record's entry list naming it.
+func DropIndexForTest(path, index string) error {
+	bdb, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		return err
+	}
+	defer bdb.Close()
+	return bdb.Update(func(btx *bbolt.Tx) error {
+		if err := btx.DeleteBucket(indexBucket(index)); err != nil {
+			return err
+		}
+		for _, c := range app.AllCollections {
+			eb := btx.Bucket(entriesBucket(c))
+			if eb == nil {
+				continue
+			}
+			cur := eb.Cursor()
+			for k, v := cur.First(); k != nil; k, v = cur.Next() {
+				entries, err := decodeEntries(v)
+				if err != nil {
+					return err
+				}
+				kept := slices.DeleteFunc(entries, func(e app.IndexEntry) bool { return e.Index == index })
+				if err := eb.Put(k, encodeEntries(kept)); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }

@@ -444,3 +444,93 @@ func TestMigrateFromSchema1(t *testing.T) {
 		t.Errorf("Check after migration: %+v", err)
 	}
 }
+
+func TestMigrateFromSchema2IndexesTitleFacets(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "circa.db")
+	db, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	titles := []*app.Title{
+		{Meta: app.Meta{ID: "t1"}, Title: "西游记", Authors: []string{"吴承恩"}, CLC: "I242.4"},
+		{Meta: app.Meta{ID: "t2"}, Title: "Dune", Authors: []string{"Frank Herbert"}, Dewey: "813.54"},
+		{Meta: app.Meta{ID: "t3", Deleted: true}, Title: "Gone", CLC: "K"},
+	}
+	err = db.Update(func(tx app.Tx) error {
+		for _, ti := range titles {
+			if err := tx.Put(ti); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := stateHash(t, db)
+	_ = db.Close()
+
+	if err := storage.DropIndexForTest(path, app.IdxTitleFacets); err != nil {
+		t.Fatal(err)
+	}
+	bdb, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = bdb.Update(func(tx *bbolt.Tx) error {
+		return tx.Bucket([]byte("meta")).Put([]byte("\x00schema"), binary.BigEndian.AppendUint64(nil, 2))
+	})
+	_ = bdb.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	db, err = storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatalf("migrating: %+v", err)
+	}
+	defer db.Close()
+	if stateHash(t, db) != want {
+		t.Error("migration changed the records")
+	}
+	if err := db.Check(); err != nil {
+		t.Errorf("Check after migration: %+v", err)
+	}
+	got := map[string]string{}
+	_ = db.View(func(tx app.Tx) error {
+		return tx.Scan(app.IdxTitleFacets, "", "", func(key, id string) error {
+			got[id] = key
+			return nil
+		})
+	})
+	for _, ti := range titles {
+		if got[ti.ID] != app.TitleFacetsKey(ti) {
+			t.Errorf("title %s: facets %q, want %q", ti.ID, got[ti.ID], app.TitleFacetsKey(ti))
+		}
+	}
+	// Editing a title after the migration moves its key, leaving no other.
+	err = db.Update(func(tx app.Tx) error {
+		t1 := *titles[0]
+		t1.CLC = "K825"
+		return tx.Put(&t1)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = db.View(func(tx app.Tx) error {
+		var keys []string
+		err := tx.Scan(app.IdxTitleFacets, "", "", func(key, id string) error {
+			if id == "t1" {
+				keys = append(keys, key)
+			}
+			return nil
+		})
+		if len(keys) != 1 || keys[0] != "t1\x1fK825\x1f\x1f吴承恩" {
+			t.Errorf("t1 facets after edit = %q", keys)
+		}
+		return err
+	})
+	if err := db.Check(); err != nil {
+		t.Errorf("Check after edit: %+v", err)
+	}
+}

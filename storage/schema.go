@@ -3,6 +3,8 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/json"
+	"slices"
 
 	"github.com/cockroachdb/errors"
 	bbolt "go.etcd.io/bbolt"
@@ -19,7 +21,7 @@ import (
 
 // schemaVersion is the layout this program writes. A file with a higher
 // version was written by a newer Circa and is refused, not guessed at.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // appMagic marks a bbolt file as Circa's, so that another program's bbolt
 // file is refused instead of being filled with our buckets.
@@ -211,6 +213,51 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{3, "index titles by the facets statistics count", func(btx *bbolt.Tx) error {
+		return reindex(btx, app.CollTitles, func() app.Record { return &app.Title{} })
+	}},
+}
+
+// reindex brings the index entries of every record of collection c up to
+// what its Indexes method says now, in the caller's read-write transaction
+// btx; fresh returns an empty record of c to decode into. A step that
+// changes an Indexes method calls it.
+func reindex(btx *bbolt.Tx, c app.Collection, fresh func() app.Record) error {
+	rb := btx.Bucket(recordBucket(c))
+	if rb == nil {
+		return nil
+	}
+	eb, err := btx.CreateBucketIfNotExists(entriesBucket(c))
+	if err != nil {
+		return errors.Wrapf(err, "creating the index entries of %s", c)
+	}
+	t := &tx{btx: btx}
+	err = rb.ForEach(func(k, raw []byte) error {
+		id := string(k)
+		r := fresh()
+		if err := json.Unmarshal(raw, r); err != nil {
+			return errors.Wrapf(err, "decoding %s %s", c, id)
+		}
+		old, err := decodeEntries(eb.Get(k))
+		if err != nil {
+			return errors.Wrapf(err, "index entries of %s %s", c, id)
+		}
+		entries := r.Indexes()
+		if slices.Equal(old, entries) {
+			return nil
+		}
+		if err := t.removeEntries(id, old, entries); err != nil {
+			return err
+		}
+		if err := t.addEntries(id, entries, old); err != nil {
+			return err
+		}
+		return errors.Wrapf(eb.Put(k, encodeEntries(entries)), "writing index entries of %s %s", c, id)
+	})
+	if err != nil {
+		return err
+	}
+	return t.flush()
 }
 
 // recordCount returns the stored number of records of c, in the caller's

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cockroachdb/errors"
 	"github.com/tidwall/gjson"
@@ -59,7 +60,7 @@ func GradesOf(tx app.Tx, classes []string) (map[string]string, error) {
 	}
 	// Every reader in a class is read: picking three fields out of each,
 	// side by side, costs a fraction of decoding each in turn.
-	parse := func(id string, raw []byte) (reader, error) {
+	parse := func(id string, raw []byte, _ string) (reader, error) {
 		var r reader
 		doc := gjson.ParseBytes(raw)
 		class, grade, deleted := doc.Get("class"), doc.Get("grade"), doc.Get("deleted")
@@ -102,6 +103,12 @@ func GradesOf(tx app.Tx, classes []string) (map[string]string, error) {
 }
 
 // isString reports whether v is a JSON string, null or absent.
+// gjsonReads reports whether gjson reads raw as encoding/json does: valid
+// JSON (gjson does not check) in valid UTF-8 (encoding/json replaces bad
+// bytes, gjson keeps them). Anything else goes to encoding/json, which says
+// what is wrong with it.
+func gjsonReads(raw []byte) bool { return gjson.ValidBytes(raw) && utf8.Valid(raw) }
+
 func isString(v gjson.Result) bool { return v.Type == gjson.String || v.Type == gjson.Null }
 
 // namedGrade is the longest of names that class contains, "" when none.

@@ -47,6 +47,7 @@ func scanTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granulari
 		}
 	}
 	readers := [2]map[string]bool{{}, {}}
+	titles := map[string]*TitleInfo{} // every title borrowed, as it stands now
 
 	inc := func(m map[string]*Pair, k string, prev bool) {
 		c := m[k]
@@ -122,7 +123,7 @@ func scanTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granulari
 		inc(s.ByClass, ls.Class, isPrev)
 		inc(s.ByItemType, string(ls.ItemType), isPrev)
 		inc(s.ByTitle, ls.TitleID, isPrev)
-		t, err := titleInfo(tx, s.Titles, ls.TitleID)
+		t, err := titleInfo(tx, titles, ls.TitleID)
 		if err != nil {
 			return err
 		}
@@ -152,6 +153,10 @@ func scanTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granulari
 	})
 	if err != nil {
 		return nil, errors.Wrap(err, "reading loans")
+	}
+	// Reports show the fields of the top titles only.
+	for _, id := range top(s.ByTitle, TopN) {
+		s.Titles[id] = titles[id]
 	}
 
 	var hs holdStat

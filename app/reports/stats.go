@@ -1,14 +1,12 @@
 package reports
 
 import (
-	"encoding/json"
+	"iter"
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/cockroachdb/errors"
-	"github.com/tidwall/gjson"
 
 	"github.com/circa-library/circa/app"
 )
@@ -104,7 +102,7 @@ type Stats struct {
 	// by hour of day.
 	LoanHours, ReturnHours [24]int
 
-	// Titles holds the few fields reports need of each title met.
+	// Titles holds the few fields reports show of the top titles.
 	Titles map[string]*TitleInfo
 	// LastBorrowed is the day each title borrowed was last borrowed, ever
 	// (filled for the weeding lists only).
@@ -170,34 +168,26 @@ func Compute(lib *app.Library, p Period, g Granularity) (*Stats, error) {
 //
 // The figures come from the aggregates app keeps: one app.Daily per day of
 // the two periods, and one app.LoanDays per title and per reader ever
-// borrowed. Titles are read only for the titles borrowed (for
-// classification and authors, as they stand now), holds one by one (there
-// are few).
+// borrowed, with the titles' facets index (classification and authors, as
+// the titles stand now) beside them. Titles are read only for the top
+// titles, holds one by one (there are few).
 func ComputeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granularity) (*Stats, error) {
 	return computeTx(tx, loc, today, p, g, everything)
 }
 
 // needs says which of the costly parts a computation does. Summing the
-// per-title and per-reader counts of a year's days, and reading every title
-// borrowed, is most of the cost of a year's figures, and most reports need
-// neither.
+// per-title and per-reader counts of a year's days, and reading the
+// classes and authors of every title borrowed, is most of the cost of a
+// year's figures, and most reports need neither.
 type needs struct {
 	titleCounts  bool // ByTitle
 	readers      bool // ActiveReaders
 	lastBorrowed bool // LastBorrowed
-	titles       join
+	topTitles    bool // Titles, for the TopN titles
+	facets       bool // ByCLC, ByDewey and ByAuthor
 }
 
-// join says which titles a computation reads.
-type join int
-
-const (
-	joinNone join = iota // no titles: ByCLC, ByDewey, ByAuthor and Titles stay empty
-	joinTop              // Titles holds the TopN titles only
-	joinAll
-)
-
-var everything = needs{titleCounts: true, readers: true, lastBorrowed: true, titles: joinAll}
+var everything = needs{titleCounts: true, readers: true, lastBorrowed: true, topTitles: true, facets: true}
 
 // needsOf returns what the reports names need.
 func needsOf(names []string) needs {
@@ -207,9 +197,9 @@ func needsOf(names []string) needs {
 		case Summary:
 			n.readers = true
 		case TopTitles:
-			n.titleCounts, n.titles = true, max(n.titles, joinTop)
+			n.titleCounts, n.topTitles = true, true
 		case CLC, Dewey, TopAuthors:
-			n.titleCounts, n.titles = true, joinAll
+			n.titleCounts, n.facets = true, true
 		case NotBorrowed, NeverBorrowed:
 			n.lastBorrowed = true
 		}
@@ -279,22 +269,17 @@ func computeTx(tx app.Tx, loc *time.Location, today app.Date, p Period, g Granul
 		addAll(s.ByClass, d.Classes, isPrev)
 		addAll(s.ByItemType, d.ItemTypes, isPrev)
 	}
-	if need.titleCounts || need.readers || need.lastBorrowed {
+	if need.titleCounts || need.readers || need.lastBorrowed || need.facets {
 		if err := loanDays(tx, s, need); err != nil {
 			return nil, err
 		}
 	}
 	// Classification and authors are the titles' as they stand now.
-	switch need.titles {
-	case joinTop:
+	if need.topTitles {
 		for _, id := range top(s.ByTitle, TopN) {
 			if _, err := titleInfo(tx, s.Titles, id); err != nil {
 				return nil, err
 			}
-		}
-	case joinAll:
-		if err := joinTitles(tx, s); err != nil {
-			return nil, err
 		}
 	}
 	if err := holdWaits(tx, loc, s); err != nil {
@@ -322,7 +307,11 @@ type dayFigures struct {
 // into s.ByTitle and s.ActiveReaders, as need asks: one record per title
 // and per reader ever borrowed, whatever the length of the periods. With
 // need.lastBorrowed it also keeps the day each title was last borrowed, for
-// the weeding lists, from the same reading.
+// the weeding lists, and with need.facets it sums the titles' counts by
+// classification and author (as the titles stand now), from the titles'
+// facets index read alongside: both are in title ID order, so each title's
+// facets come with its loan days, without a lookup. A title borrowed and
+// since removed has no facets and counts as unclassified.
 func loanDays(tx app.Tx, s *Stats, need needs) error {
 	// Sized up front: growing maps of a couple of hundred thousand titles
 	// costs as much as filling them.
@@ -336,18 +325,29 @@ func loanDays(tx app.Tx, s *Stats, need needs) error {
 	if need.titleCounts && len(s.ByTitle) == 0 {
 		s.ByTitle = make(map[string]*Pair, titles)
 	}
-	// days is what one record adds up to.
+	var facets *facetCursor
+	if need.facets {
+		facets = newFacetCursor(tx)
+		defer facets.close()
+	}
+	// days is what one record adds up to, and the facets of a title.
 	type days struct {
-		cur, prev int
-		last      app.Date
+		cur, prev  int
+		last       app.Date
+		clc, dewey string
+		authors    []string
 	}
-	keep := func(id string) bool {
-		if strings.HasPrefix(id, app.TitleDaysPrefix) {
-			return need.titleCounts || need.lastBorrowed
+	pick := func(id string) (string, bool, error) {
+		if titleID, ok := strings.CutPrefix(id, app.TitleDaysPrefix); ok {
+			if facets != nil {
+				key, err := facets.of(titleID)
+				return key, true, err
+			}
+			return "", need.titleCounts || need.lastBorrowed, nil
 		}
-		return need.readers && strings.HasPrefix(id, app.ReaderDaysPrefix)
+		return "", need.readers && strings.HasPrefix(id, app.ReaderDaysPrefix), nil
 	}
-	parse := func(id string, raw []byte) (days, error) {
+	parse := func(id string, raw []byte, facetsKey string) (days, error) {
 		var d days
 		var last []byte
 		n, err := countsOf(raw)
@@ -365,8 +365,13 @@ func loanDays(tx app.Tx, s *Stats, need needs) error {
 			}
 			last = day
 		})
-		if need.lastBorrowed && last != nil && strings.HasPrefix(id, app.TitleDaysPrefix) {
+		titleID, title := strings.CutPrefix(id, app.TitleDaysPrefix)
+		if need.lastBorrowed && last != nil && title {
 			d.last = app.Date(last)
+		}
+		if facetsKey != "" && (d.cur > 0 || d.prev > 0) {
+			clc, dewey, _ := app.TitleFacets(titleID, facetsKey, func(a string) { d.authors = append(d.authors, a) })
+			d.clc, d.dewey = CLCClass(clc), DeweyHundreds(dewey)
 		}
 		return d, errors.Wrapf(err, "reading %s", id)
 	}
@@ -380,12 +385,67 @@ func loanDays(tx app.Tx, s *Stats, need needs) error {
 		case d.last != "":
 			s.LastBorrowed[titleID] = d.last
 		}
-		if need.titleCounts && (d.cur > 0 || d.prev > 0) {
-			s.ByTitle[titleID] = &Pair{Cur: d.cur, Prev: d.prev}
+		if d.cur == 0 && d.prev == 0 {
+			return
+		}
+		n := &Pair{Cur: d.cur, Prev: d.prev}
+		if need.titleCounts {
+			s.ByTitle[titleID] = n
+		}
+		if need.facets {
+			addPair(s.ByCLC, d.clc, n)
+			addPair(s.ByDewey, d.dewey, n)
+			for _, a := range d.authors {
+				addPair(s.ByAuthor, a, n)
+			}
 		}
 	}
-	return errors.Wrap(walk(tx, app.CollDaily, keep, parse, apply), "reading the loans per title and reader")
+	return errors.Wrap(walk(tx, app.CollDaily, pick, parse, apply), "reading the loans per title and reader")
 }
+
+// facetCursor reads the titles' facets index (app.IdxTitleFacets) in step
+// with a walk over titles in ID order.
+type facetCursor struct {
+	next       func() (key, id string, ok bool)
+	stop       func()
+	key, id    string
+	ok, primed bool
+	err        error
+}
+
+func newFacetCursor(tx app.Tx) *facetCursor {
+	c := &facetCursor{}
+	c.next, c.stop = iter.Pull2(func(yield func(key, id string) bool) {
+		c.err = tx.Scan(app.IdxTitleFacets, "", "", func(key, id string) error {
+			if !yield(key, id) {
+				return app.ErrStop
+			}
+			return nil
+		})
+	})
+	return c
+}
+
+// of returns the facets key of title id, "" if it has none. Successive
+// calls must ask for IDs in increasing order.
+func (c *facetCursor) of(id string) (string, error) {
+	if !c.primed {
+		c.key, c.id, c.ok = c.next()
+		c.primed = true
+	}
+	for c.ok && c.id < id {
+		c.key, c.id, c.ok = c.next()
+	}
+	if !c.ok {
+		return "", errors.Wrap(c.err, "reading the titles' classes and authors")
+	}
+	if c.id != id {
+		return "", nil
+	}
+	return c.key, nil
+}
+
+func (c *facetCursor) close() { c.stop() }
 
 func newStats(p Period, g Granularity, today app.Date) *Stats {
 	s := &Stats{
@@ -480,57 +540,6 @@ func bucketOf(starts []app.Date, d app.Date) int {
 	return max(i-1, 0)
 }
 
-// joinTitles reads the titles of s.ByTitle into s.Titles and sums their
-// counts by classification and author. It walks every title in key order,
-// which costs less than looking up most of them one by one.
-func joinTitles(tx app.Tx, s *Stats) error {
-	if len(s.Titles) == 0 {
-		s.Titles = make(map[string]*TitleInfo, len(s.ByTitle))
-	}
-	count := func(t *TitleInfo, n *Pair) {
-		addPair(s.ByCLC, CLCClass(t.CLC), n)
-		addPair(s.ByDewey, DeweyHundreds(t.Dewey), n)
-		for _, a := range t.Authors {
-			addPair(s.ByAuthor, a, n)
-		}
-	}
-	// borrowed is a title read and its counts.
-	type borrowed struct {
-		t *TitleInfo
-		n *Pair
-	}
-	// ByTitle is only read while the titles are walked: the parsers may
-	// look in it side by side.
-	parse := func(id string, raw []byte) (borrowed, error) {
-		n := s.ByTitle[id]
-		if n == nil {
-			return borrowed{}, nil
-		}
-		t := &TitleInfo{}
-		if err := decodeTitleInfo(raw, t); err != nil {
-			return borrowed{}, errors.Wrapf(err, "decoding title %s", id)
-		}
-		t.ID = id
-		return borrowed{t, n}, nil
-	}
-	apply := func(id string, b borrowed) {
-		if b.t != nil {
-			s.Titles[id] = b.t
-			count(b.t, b.n)
-		}
-	}
-	if err := walk(tx, app.CollTitles, nil, parse, apply); err != nil {
-		return errors.Wrap(err, "reading titles")
-	}
-	for id, n := range s.ByTitle {
-		if s.Titles[id] == nil { // borrowed, then gone: counted as unclassified
-			s.Titles[id] = &TitleInfo{ID: id}
-			count(s.Titles[id], n)
-		}
-	}
-	return nil
-}
-
 // addPair adds n to m[k].
 func addPair(m map[string]*Pair, k string, n *Pair) {
 	if p := m[k]; p != nil {
@@ -541,92 +550,19 @@ func addPair(m map[string]*Pair, k string, n *Pair) {
 	m[k] = &Pair{Cur: n.Cur, Prev: n.Prev}
 }
 
+// titleInfo reads title id into cache, once; a title gone reads as its ID
+// alone.
 func titleInfo(tx app.Tx, cache map[string]*TitleInfo, id string) (*TitleInfo, error) {
 	if t, ok := cache[id]; ok {
 		return t, nil
 	}
 	t := &TitleInfo{}
-	var raw json.RawMessage
-	if found, err := tx.Get(app.CollTitles, id, &raw); err != nil {
+	if _, err := tx.Get(app.CollTitles, id, t); err != nil {
 		return nil, errors.Wrapf(err, "reading title %s", id)
-	} else if found {
-		if err := decodeTitleInfo(raw, t); err != nil {
-			return nil, errors.Wrapf(err, "decoding title %s", id)
-		}
 	}
 	t.ID = id
 	cache[id] = t
 	return t, nil
-}
-
-// gjsonReads reports whether gjson reads raw as encoding/json does: valid
-// JSON (gjson does not check) in valid UTF-8 (encoding/json replaces bad
-// bytes, gjson keeps them). Anything else goes to encoding/json, which says
-// what is wrong with it.
-func gjsonReads(raw []byte) bool { return gjson.ValidBytes(raw) && utf8.Valid(raw) }
-
-// decodeTitleInfo is json.Unmarshal of an app.Title into a TitleInfo, for
-// the few fields reports show. A year's figures join every title borrowed,
-// and picking the fields out with gjson costs a fifth of decoding the
-// title.
-func decodeTitleInfo(raw []byte, t *TitleInfo) error {
-	if !gjsonReads(raw) {
-		return json.Unmarshal(raw, t)
-	}
-	doc := gjson.ParseBytes(raw)
-	if !doc.IsObject() {
-		return json.Unmarshal(raw, t)
-	}
-	var bad error
-	str := func(v gjson.Result, into *string) {
-		switch v.Type {
-		case gjson.String:
-			*into = v.Str
-		case gjson.Null:
-		default:
-			bad = json.Unmarshal([]byte(v.Raw), into)
-		}
-	}
-	doc.ForEach(func(key, v gjson.Result) bool {
-		switch key.Str {
-		case "id":
-			str(v, &t.ID)
-		case "title":
-			str(v, &t.Title)
-		case "clc":
-			str(v, &t.CLC)
-		case "dewey":
-			str(v, &t.Dewey)
-		case "call_number":
-			str(v, &t.CallNumber)
-		case "year":
-			str(v, &t.Year)
-		case "deleted":
-			if v.Type != gjson.Null {
-				bad = json.Unmarshal([]byte(v.Raw), &t.Deleted)
-			}
-		case "authors":
-			if !v.IsArray() {
-				if v.Type == gjson.Null {
-					t.Authors = nil // as encoding/json sets a slice
-				} else {
-					bad = json.Unmarshal([]byte(v.Raw), &t.Authors)
-				}
-				break
-			}
-			t.Authors = t.Authors[:0]
-			v.ForEach(func(_, a gjson.Result) bool {
-				if a.Type != gjson.String {
-					bad = json.Unmarshal([]byte(v.Raw), &t.Authors)
-					return false
-				}
-				t.Authors = append(t.Authors, a.Str)
-				return true
-			})
-		}
-		return bad == nil
-	})
-	return bad
 }
 
 // CLCClass returns the main class of a 中图法 (Chinese Library

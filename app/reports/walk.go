@@ -7,19 +7,21 @@ import (
 	"github.com/circa-library/circa/app"
 )
 
-// walk reads every record of c that keep admits (nil: all), hands each to
-// parse, then parse's result to apply. The reading stays on the calling goroutine,
-// which owns tx; parse runs on as many goroutines as there are processors
-// (a year's figures parse a few hundred thousand records, and a desk PC has
-// two cores or more); apply runs on one goroutine at a time, so it may
-// write to maps without a lock, in no set order. The raw bytes parse gets
-// belong to tx, which is open until walk returns, and must not be kept.
-// The first error of parse ends the walk and is returned.
-func walk[R any](tx app.Tx, c app.Collection, keep func(id string) bool,
-	parse func(id string, raw []byte) (R, error), apply func(id string, r R)) error {
+// walk reads every record of c that pick admits (nil: all), hands each to
+// parse with what pick joined to it, then parse's result to apply. The
+// reading, pick included, stays on the calling goroutine, which owns tx, so
+// pick may read tx too, in step with the walk's key order; parse runs on as
+// many goroutines as there are processors (a year's figures parse a few
+// hundred thousand records, and a desk PC has two cores or more); apply
+// runs on one goroutine at a time, so it may write to maps without a lock,
+// in no set order. The raw bytes parse gets belong to tx, which is open
+// until walk returns, and must not be kept. The first error of pick or
+// parse ends the walk and is returned.
+func walk[R any](tx app.Tx, c app.Collection, pick func(id string) (with string, ok bool, err error),
+	parse func(id string, raw []byte, with string) (R, error), apply func(id string, r R)) error {
 	type item struct {
-		id  string
-		raw []byte
+		id, with string
+		raw      []byte
 	}
 	type batch struct {
 		items []item
@@ -50,7 +52,7 @@ func walk[R any](tx app.Tx, c app.Collection, keep func(id string) bool,
 			for b := range work {
 				b.out = make([]R, len(b.items))
 				for i, it := range b.items {
-					r, err := parse(it.id, it.raw)
+					r, err := parse(it.id, it.raw, it.with)
 					if err != nil {
 						fail(err)
 						b.out = nil
@@ -74,10 +76,15 @@ func walk[R any](tx app.Tx, c app.Collection, keep func(id string) bool,
 
 	cur := &batch{}
 	err := tx.ForEach(c, func(id string, raw []byte) error {
-		if keep != nil && !keep(id) {
-			return nil
+		var with string
+		if pick != nil {
+			w, ok, err := pick(id)
+			if err != nil || !ok {
+				return err
+			}
+			with = w
 		}
-		cur.items = append(cur.items, item{id, raw})
+		cur.items = append(cur.items, item{id, with, raw})
 		if len(cur.items) == batchSize {
 			if stopped() {
 				return app.ErrStop
