@@ -13,14 +13,17 @@ import (
 )
 
 // Search tokens. Latin words and numbers are indexed whole ("w:"), Chinese
-// text as single characters ("u:") and character bigrams ("c:"), and every run
-// of Chinese characters also by its pinyin initials ("p:"), so that "xyj"
-// finds 西游记 and "zs" finds 张三.
+// text as character bigrams ("c:") and the last character of each run of
+// Chinese characters alone ("c:" too), and every run also by its pinyin
+// initials ("p:"), so that "xyj" finds 西游记 and "zs" finds 张三. Every
+// character is then the first of some "c:" key, so a one-character query is
+// a prefix search: 游 finds 西游记 by 游记, 记 by the key 记 alone. That
+// finds what a key per character would, with a third fewer keys to write
+// for each Chinese title.
 const (
-	tokWord    = "w:"
-	tokUnigram = "u:"
-	tokBigram  = "c:"
-	tokPinyin  = "p:"
+	tokWord   = "w:"
+	tokBigram = "c:"
+	tokPinyin = "p:"
 )
 
 // maxTokenLen bounds one index key so a pasted essay cannot bloat the index.
@@ -142,13 +145,12 @@ func SearchTokens(texts ...string) []string {
 			// nothing else), so rune offsets slice them safely.
 			prev := -1
 			for i, r := range run {
-				size := utf8.RuneLen(r)
-				add(tokUnigram, run[i:i+size])
 				if prev >= 0 {
-					add(tokBigram, run[prev:i+size])
+					add(tokBigram, run[prev:i+utf8.RuneLen(r)])
 				}
 				prev = i
 			}
+			add(tokBigram, run[prev:])
 			start := len(buf)
 			buf = appendPinyinInitials(append(buf, tokPinyin...), run)
 			if initials := len(buf) - start - len(tokPinyin); initials == 0 {
@@ -204,7 +206,7 @@ func parseQuery(q string) []queryTerm {
 	for _, run := range han {
 		rs := []rune(run)
 		if len(rs) == 1 {
-			terms = append(terms, queryTerm{{tokUnigram + run, false}})
+			terms = append(terms, queryTerm{{tokBigram + run, true}})
 			continue
 		}
 		for i := 0; i+1 < len(rs); i++ {

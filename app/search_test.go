@@ -13,6 +13,8 @@ func TestSearchTitles(t *testing.T) {
 	eachStore(t, func(t *testing.T, f *fixture) {
 		xyj := f.title("西游记", "9787020002207")
 		hlm := f.title("红楼梦")
+		jia := f.title("家")
+		jiazu := f.title("家族")
 		pp := f.title("Pride and Prejudice")
 		must[*app.Copy](t)(f.lib.AddCopy(f.admin, pp.ID, app.CopyInput{Barcode: "PP-01"}))
 		tests := []struct {
@@ -20,7 +22,13 @@ func TestSearchTitles(t *testing.T) {
 			want []string
 		}{
 			{"西游", []string{xyj.ID}},
+			// One character: first, middle and last of a run, and a run of one.
+			{"西", []string{xyj.ID}},
 			{"游", []string{xyj.ID}},
+			{"记", []string{xyj.ID}},
+			{"梦", []string{hlm.ID}},
+			{"族", []string{jiazu.ID}},
+			{"家", []string{jia.ID, jiazu.ID}}, // the whole title first
 			{"xyj", []string{xyj.ID}},
 			{"XY", []string{xyj.ID}},
 			{"hlm", []string{hlm.ID}},
@@ -69,13 +77,13 @@ func TestSearchTokens(t *testing.T) {
 		in   []string
 		want []string
 	}{
-		{[]string{"西游记", "吴承恩"}, []string{"c:吴承", "c:承恩", "c:游记", "c:西游", "p:wce", "p:xyj",
-			"u:吴", "u:恩", "u:承", "u:游", "u:西", "u:记"}},
+		{[]string{"西游记", "吴承恩"}, []string{"c:吴承", "c:恩", "c:承恩", "c:游记", "c:西游", "c:记", "p:wce", "p:xyj"}},
 		{[]string{"Pride and Prejudice", "ÉCOLE Ｆｕｌｌ"}, []string{"w:and", "w:full", "w:prejudice", "w:pride", "w:école"}},
-		{[]string{"红楼梦 第1卷", "曹雪芹·高鹗", "978-7-02-000220-7"}, []string{"c:曹雪", "c:楼梦", "c:红楼", "c:雪芹", "c:高鹗",
-			"p:cxq", "p:d", "p:ge", "p:hlm", "p:j", "u:卷", "u:曹", "u:梦", "u:楼", "u:第", "u:红", "u:芹", "u:雪", "u:高", "u:鹗",
+		{[]string{"红楼梦 第1卷", "曹雪芹·高鹗", "978-7-02-000220-7"}, []string{"c:卷", "c:曹雪", "c:梦", "c:楼梦", "c:第",
+			"c:红楼", "c:芹", "c:雪芹", "c:高鹗", "c:鹗",
+			"p:cxq", "p:d", "p:ge", "p:hlm", "p:j",
 			"w:000220", "w:02", "w:1", "w:7", "w:978"}},
-		{[]string{"", "〇𠀋 abc"}, []string{"c:〇𠀋", "p:l", "u:〇", "u:𠀋", "w:abc"}},
+		{[]string{"", "〇𠀋 abc"}, []string{"c:〇𠀋", "c:𠀋", "p:l", "w:abc"}},
 		{[]string{"", " - "}, nil},
 	}
 	for _, tt := range tests {

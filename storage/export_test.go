@@ -65,3 +65,35 @@ func DropIndexForTest(path, index string) error {
 		return nil
 	})
 }
+
+// AddEntryForTest gives record id of c index entry e in the file at path,
+// in its index and its entry list, as an older build's Indexes had.
+func AddEntryForTest(path string, c app.Collection, id string, e app.IndexEntry) error {
+	bdb, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		return err
+	}
+	defer bdb.Close()
+	return bdb.Update(func(btx *bbolt.Tx) error {
+		eb := btx.Bucket(entriesBucket(c))
+		entries, err := decodeEntries(eb.Get([]byte(id)))
+		if err != nil {
+			return err
+		}
+		if err := eb.Put([]byte(id), encodeEntries(append(entries, e))); err != nil {
+			return err
+		}
+		k, v := indexKey(e, id)
+		return btx.Bucket(indexBucket(e.Index)).Put(k, v)
+	})
+}
+
+// SetSchemaForTest writes schema version v into the file at path.
+func SetSchemaForTest(path string, v uint64) error {
+	bdb, err := bbolt.Open(path, 0o600, nil)
+	if err != nil {
+		return err
+	}
+	defer bdb.Close()
+	return bdb.Update(func(btx *bbolt.Tx) error { return btx.Bucket(bucketMeta).Put(metaSchema, u64(v)) })
+}

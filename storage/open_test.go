@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -533,4 +534,64 @@ func TestMigrateFromSchema2IndexesTitleFacets(t *testing.T) {
 	if err := db.Check(); err != nil {
 		t.Errorf("Check after edit: %+v", err)
 	}
+}
+
+func TestMigrateFromSchema3DropsCharacterKeys(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "circa.db")
+	db, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx app.Tx) error {
+		if err := tx.Put(&app.Title{Meta: app.Meta{ID: "t1"}, Title: "西游记"}); err != nil {
+			return err
+		}
+		return tx.Put(&app.Reader{Meta: app.Meta{ID: "r1"}, Card: "R1", Name: "张三"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := stateHash(t, db)
+	_ = db.Close()
+	// What schema 3 wrote: a key per character besides the bigrams.
+	for _, old := range []struct {
+		c   app.Collection
+		id  string
+		idx string
+		key string
+	}{{app.CollTitles, "t1", app.IdxTitleSearch, "u:西"}, {app.CollReaders, "r1", app.IdxReaderSearch, "u:张"}} {
+		if err := storage.AddEntryForTest(path, old.c, old.id, app.IndexEntry{Index: old.idx, Key: old.key}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := storage.SetSchemaForTest(path, 3); err != nil {
+		t.Fatal(err)
+	}
+
+	db, err = storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatalf("migrating: %+v", err)
+	}
+	defer db.Close()
+	if stateHash(t, db) != want {
+		t.Error("migration changed the records")
+	}
+	if err := db.Check(); err != nil {
+		t.Errorf("Check after migration: %+v", err)
+	}
+	_ = db.View(func(tx app.Tx) error {
+		for _, q := range []struct{ idx, key, want string }{
+			{app.IdxTitleSearch, "u:西", ""}, {app.IdxReaderSearch, "u:张", ""},
+			{app.IdxTitleSearch, "c:记", "t1"}, {app.IdxReaderSearch, "c:张三", "r1"},
+		} {
+			ids, err := tx.Lookup(q.idx, q.key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := strings.Join(ids, ","); got != q.want {
+				t.Errorf("%s %q holds %q, want %q", q.idx, q.key, got, q.want)
+			}
+		}
+		return nil
+	})
 }

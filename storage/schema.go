@@ -21,7 +21,7 @@ import (
 
 // schemaVersion is the layout this program writes. A file with a higher
 // version was written by a newer Circa and is refused, not guessed at.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // appMagic marks a bbolt file as Circa's, so that another program's bbolt
 // file is refused instead of being filled with our buckets.
@@ -215,6 +215,12 @@ var migrations = []migration{
 	}},
 	{3, "index titles by the facets statistics count", func(btx *bbolt.Tx) error {
 		return reindex(btx, app.CollTitles, func() app.Record { return &app.Title{} })
+	}},
+	{4, "search Chinese by bigrams and run ends, without a key per character", func(btx *bbolt.Tx) error {
+		if err := reindex(btx, app.CollTitles, func() app.Record { return &app.Title{} }); err != nil {
+			return err
+		}
+		return reindex(btx, app.CollReaders, func() app.Record { return &app.Reader{} })
 	}},
 }
 
