@@ -1,6 +1,7 @@
 package reports
 
 import (
+	"encoding/json"
 	"iter"
 	"sort"
 	"strings"
@@ -184,10 +185,11 @@ type needs struct {
 	readers      bool // ActiveReaders
 	lastBorrowed bool // LastBorrowed
 	topTitles    bool // Titles, for the TopN titles
-	facets       bool // ByCLC, ByDewey and ByAuthor
+	facets       bool // ByCLC and ByDewey
+	authors      bool // ByAuthor (with facets)
 }
 
-var everything = needs{titleCounts: true, readers: true, lastBorrowed: true, topTitles: true, facets: true}
+var everything = needs{titleCounts: true, readers: true, lastBorrowed: true, topTitles: true, facets: true, authors: true}
 
 // needsOf returns what the reports names need.
 func needsOf(names []string) needs {
@@ -198,8 +200,10 @@ func needsOf(names []string) needs {
 			n.readers = true
 		case TopTitles:
 			n.titleCounts, n.topTitles = true, true
-		case CLC, Dewey, TopAuthors:
-			n.titleCounts, n.facets = true, true
+		case CLC, Dewey:
+			n.facets = true
+		case TopAuthors:
+			n.facets, n.authors = true, true
 		case NotBorrowed, NeverBorrowed:
 			n.lastBorrowed = true
 		}
@@ -370,7 +374,11 @@ func loanDays(tx app.Tx, s *Stats, need needs) error {
 			d.last = app.Date(last)
 		}
 		if facetsKey != "" && (d.cur > 0 || d.prev > 0) {
-			clc, dewey, _ := app.TitleFacets(titleID, facetsKey, func(a string) { d.authors = append(d.authors, a) })
+			var each func(string)
+			if need.authors {
+				each = func(a string) { d.authors = append(d.authors, a) }
+			}
+			clc, dewey, _ := app.TitleFacets(titleID, facetsKey, each)
 			d.clc, d.dewey = CLCClass(clc), DeweyHundreds(dewey)
 		}
 		return d, errors.Wrapf(err, "reading %s", id)
@@ -480,8 +488,11 @@ func holdWaits(tx app.Tx, loc *time.Location, s *Stats) error {
 	var wait [2]float64
 	err := tx.ForEach(app.CollHolds, func(id string, raw []byte) error {
 		hs = holdStat{}
-		if found, err := tx.Get(app.CollHolds, id, &hs); err != nil || !found || hs.Deleted || hs.ReadySince == nil {
-			return err
+		if err := json.Unmarshal(raw, &hs); err != nil {
+			return errors.Wrapf(err, "decoding hold %s", id)
+		}
+		if hs.Deleted || hs.ReadySince == nil {
+			return nil
 		}
 		rd := app.DateOf(*hs.ReadySince, loc)
 		days := hs.ReadySince.Sub(hs.Placed).Hours() / 24

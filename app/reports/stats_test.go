@@ -207,6 +207,21 @@ func TestDashboardTables(t *testing.T) {
 			}
 		}
 	}
+	// A report built alone reads only what it needs, and must show what it
+	// shows on the dashboard.
+	cat := i18n.New(i18n.Chinese)
+	for _, tb := range tables {
+		alone, err := reports.BuildIn(f.Lib, []string{tb.Name}, "2026-01-20", "2026-02-14", cat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(tb.Rows) == 0 && tb.Name != reports.NeverBorrowed && tb.Name != reports.NotBorrowed {
+			t.Errorf("%s: no rows on the dashboard: the comparison proves nothing", tb.Name)
+		}
+		if d := cmp.Diff(tb, alone[0]); d != "" {
+			t.Errorf("%s alone differs from the dashboard's (-dashboard +alone):\n%s", tb.Name, d)
+		}
+	}
 	if tables[0].Title != "概览" {
 		t.Errorf("summary title %q, want Chinese", tables[0].Title)
 	}
