@@ -349,7 +349,7 @@ func TestLoopbackRefusals(t *testing.T) {
 	t.Run("tampered and replayed batches", func(t *testing.T) {
 		workload(t, a, 5)
 		b, err := a.Node.batchFor(hub.vector(t), 100)
-		if err != nil || len(b.Events) == 0 {
+		if err != nil || b.size() == 0 {
 			t.Fatalf("no batch: %v", err)
 		}
 		raw := encode(t, b)

@@ -1,7 +1,9 @@
 package sync
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"log/slog"
 	"sort"
 	gosync "sync"
@@ -293,7 +295,8 @@ func (n *Node) ServePush(peer string, b *Batch) (PushReply, error) {
 
 // batchFor collects up to max events beyond have, in replay order, so the
 // receiver can usually apply them without a rebuild. Each station's part
-// is a contiguous run after have, so the batch never leaves a gap.
+// is a contiguous run after have, so the batch never leaves a gap. The
+// events go as their log stores them (Batch.lines).
 func (n *Node) batchFor(have map[string]uint64, max int) (*Batch, error) {
 	b := &Batch{From: n.ID()}
 	if max <= 0 || max > MaxBatchEvents {
@@ -309,14 +312,20 @@ func (n *Node) batchFor(have map[string]uint64, max int) (*Batch, error) {
 		if err != nil {
 			return err
 		}
-		var all []*app.Event
+		var all []outEvent
+		stations := 0
 		for st, seq := range vec {
 			if seq <= have[st] {
 				continue
 			}
+			stations++
 			got := 0
-			if err := tx.EventsAfter(st, have[st], func(e *app.Event) error {
-				all = append(all, e)
+			if err := storedEvents(tx, st, have[st], func(seq uint64, raw []byte) error {
+				line, err := wireLine(raw)
+				if err != nil {
+					return errors.Wrapf(err, "event %s/%d", ShortID(st), seq)
+				}
+				all = append(all, outEvent{hdr: app.Event{Station: st, Seq: seq}, line: line})
 				if got++; got >= max {
 					return app.ErrStop
 				}
@@ -325,19 +334,84 @@ func (n *Node) batchFor(have map[string]uint64, max int) (*Batch, error) {
 				return err
 			}
 		}
-		sort.Slice(all, func(i, j int) bool { return app.EventBefore(all[i], all[j]) })
+		if stations > 1 {
+			// One station's run is in replay order already; runs of several
+			// are merged by HLC, which only the events themselves hold.
+			for i := range all {
+				if err := all[i].readHLC(); err != nil {
+					return err
+				}
+			}
+			sort.Slice(all, func(i, j int) bool { return app.EventBefore(&all[i].hdr, &all[j].hdr) })
+		}
 		size := 0
 		for _, e := range all {
-			if len(b.Events) >= max || size > MaxBatchInflated/4 {
+			if len(b.lines) >= max || size > MaxBatchInflated/4 {
 				break
 			}
-			size += len(e.Payload) + 200
-			b.Events = append(b.Events, e)
+			size += len(e.line)
+			b.lines = append(b.lines, e.line)
 		}
-		b.More = waiting(vec, have) > len(b.Events)
+		b.More = waiting(vec, have) > len(b.lines)
 		return nil
 	})
 	return b, err
+}
+
+// outEvent is an event on its way out: the line it travels as, and what of
+// it orders events for replay.
+type outEvent struct {
+	hdr  app.Event // Station, Seq and, once read, HLC
+	line []byte
+}
+
+// readHLC fills in the event's HLC from its line.
+func (e *outEvent) readHLC() error {
+	var h struct {
+		HLC app.HLC `json:"hlc"`
+	}
+	if err := json.Unmarshal(e.line, &h); err != nil {
+		return errors.Wrapf(err, "decoding event %s/%d", ShortID(e.hdr.Station), e.hdr.Seq)
+	}
+	e.hdr.HLC = h.HLC
+	return nil
+}
+
+// encodedEvents is a transaction that reads events as its log stores them
+// (storage's, both the bbolt and the in-memory one).
+type encodedEvents interface {
+	EncodedEventsAfter(station string, after uint64, fn func(seq uint64, raw []byte) error) error
+}
+
+// storedEvents calls fn with the events of station after seq after, each
+// as JSON: as stored where tx can read that, else encoded here. raw is
+// valid until fn returns.
+func storedEvents(tx app.Tx, station string, after uint64, fn func(seq uint64, raw []byte) error) error {
+	if r, ok := tx.(encodedEvents); ok {
+		return r.EncodedEventsAfter(station, after, fn)
+	}
+	return tx.EventsAfter(station, after, func(e *app.Event) error {
+		raw, err := json.Marshal(e)
+		if err != nil {
+			return errors.Wrap(err, "encoding event")
+		}
+		return fn(e.Seq, raw)
+	})
+}
+
+// wireLine returns a copy of a stored event's JSON fit to be one line of a
+// batch. The log holds compact JSON, so the copy is the same bytes; JSON
+// that spans lines (whitespace is all a newline can be in valid JSON) is
+// compacted.
+func wireLine(raw []byte) ([]byte, error) {
+	if bytes.IndexByte(raw, '\n') < 0 {
+		return bytes.Clone(raw), nil
+	}
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, raw); err != nil {
+		return nil, errors.Wrap(err, "a stored event is not JSON")
+	}
+	return buf.Bytes(), nil
 }
 
 // applyBatch stores events from peer and the peer's checkpoint in one
@@ -426,7 +500,7 @@ func (n *Node) Exchange(ctx context.Context, peer string, r Remote) (Result, err
 		if err != nil {
 			return res, err
 		}
-		if len(b.Events) == 0 {
+		if b.size() == 0 {
 			break
 		}
 		reply, err := r.Push(ctx, b)
@@ -569,8 +643,18 @@ func (l Local) Hello(_ context.Context, h Hello) (Hello, error) { return l.Node.
 
 // Pull implements Remote.
 func (l Local) Pull(_ context.Context, req PullRequest) (*Batch, error) {
-	return l.Node.ServePull(l.As, req)
+	b, err := l.Node.ServePull(l.As, req)
+	if err != nil {
+		return nil, err
+	}
+	return b, b.decodeLines()
 }
 
 // Push implements Remote.
-func (l Local) Push(_ context.Context, b *Batch) (PushReply, error) { return l.Node.ServePush(l.As, b) }
+func (l Local) Push(_ context.Context, b *Batch) (PushReply, error) {
+	in := *b // the caller's batch stays as it is
+	if err := in.decodeLines(); err != nil {
+		return PushReply{}, err
+	}
+	return l.Node.ServePush(l.As, &in)
+}
