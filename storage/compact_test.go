@@ -106,3 +106,51 @@ func TestWorthCompactingAfterALoadIsDeleted(t *testing.T) {
 		t.Error("the compacted file is still worth compacting")
 	}
 }
+
+// TestWorthCompactingALargeFreeListInALargeFile: a free list costs every
+// commit by its length, not by its share of the file, so one past
+// compactAlwaysPages is worth compacting in however large a file.
+func TestWorthCompactingALargeFreeListInALargeFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "circa.db")
+	db, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	const n = 60_000
+	if _, err := db.Bulk(func(w *storage.BulkWriter) error {
+		for i := range n {
+			if err := w.Put(&app.Copy{Meta: app.Meta{ID: "bulk-" + itoa(i, 8)}, Barcode: "K" + itoa(i, 9), TitleID: "t"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Rewrite a few copies: some free pages, a small share of the file.
+	err = db.Update(func(tx app.Tx) error {
+		for i := 0; i < n; i += 500 {
+			if err := tx.Put(&app.Copy{Meta: app.Meta{ID: "bulk-" + itoa(i, 8)}, Barcode: "K" + itoa(i, 9), TitleID: "t2"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fill(t, db, 1)
+	st := db.Stats()
+	free := st.FreePageN + st.PendingPageN
+	if free == 0 {
+		t.Fatal("no free pages: the test proves nothing")
+	}
+	if db.WorthCompacting() {
+		t.Fatalf("%d free pages, a small share of the file, are worth compacting", free)
+	}
+	storage.SetCompactAlwaysPagesForTest(t, free)
+	if !db.WorthCompacting() {
+		t.Errorf("%d free pages, past the absolute threshold, are not worth compacting", free)
+	}
+}

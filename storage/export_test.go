@@ -97,3 +97,11 @@ func SetSchemaForTest(path string, v uint64) error {
 	defer bdb.Close()
 	return bdb.Update(func(btx *bbolt.Tx) error { return btx.Bucket(bucketMeta).Put(metaSchema, u64(v)) })
 }
+
+// SetCompactAlwaysPagesForTest changes how many free pages are always worth
+// compacting, until the test ends: a file that size is too big for a test.
+func SetCompactAlwaysPagesForTest(t interface{ Cleanup(func()) }, n int) {
+	old := compactAlwaysPages
+	compactAlwaysPages = n
+	t.Cleanup(func() { compactAlwaysPages = old })
+}
