@@ -13,16 +13,36 @@ import (
 	"github.com/circa-library/circa/assets/i18n"
 )
 
+// ShowOpening shows, in a small window, that the library is being opened,
+// for the minutes that can take once after an update that reindexes the
+// catalogue or after a large import leaves the file to be compacted; without
+// it a desk PC would show nothing, and people start Circa a second time.
+// The caller hides the window when the library is open, and makes the
+// window it shows next the master: closing a window while the pointer is
+// over it can crash Fyne's GLFW driver (fyne-io/fyne#5981), hiding cannot.
+func ShowOpening(a fyne.App) fyne.Window {
+	w := a.NewWindow(tr("app.name"))
+	msg := widget.NewLabel(tr("startup.opening"))
+	msg.Wrapping = fyne.TextWrapWord
+	// A wrapped label asks for the height of its narrowest layout, which
+	// would make the window taller than the screen: it gets a fixed box.
+	w.SetContent(container.NewVBox(container.NewGridWrap(fyne.NewSize(480, 130), msg), widget.NewProgressBarInfinite()))
+	w.CenterOnScreen()
+	w.Show()
+	return w
+}
+
 // ShowStartupError shows, in a small window, why the desk could not open
 // (the library file is locked by another Circa, damaged, or the folder is
 // read-only), for people who started Circa from an icon and see no terminal.
-func ShowStartupError(a fyne.App, message string) {
+func ShowStartupError(a fyne.App, message string) fyne.Window {
 	w := a.NewWindow(tr("app.name"))
 	msg := widget.NewLabel(message)
 	msg.Wrapping = fyne.TextWrapWord
 	w.SetContent(container.NewBorder(nil, widget.NewButton(tr("common.close"), a.Quit), nil, nil, msg))
 	w.Resize(fyne.NewSize(520, 200))
 	w.Show()
+	return w
 }
 
 // ScannerFile is the station-local file, in the data folder, that keeps the

@@ -43,21 +43,49 @@ func runDesk(o cli.DeskOptions) int {
 		i18n.SetLang(ui.SystemLang())
 	}
 	a.Settings().SetTheme(ui.NewTheme(1))
-	d, err := cli.OpenData(o.DataDir, storage.Options{})
-	if err != nil {
-		msg := cli.Explain(err)
-		if advice := cli.BackupAdvice(o.DataDir, err); advice != "" {
-			msg += "\n\n" + advice
-		}
-		fmt.Fprintln(os.Stderr, msg)
-		ui.ShowStartupError(a, msg)
-		a.Run()
-		return 1
+	// Opening takes milliseconds, or minutes once after an update that
+	// reindexes the catalogue or an import that leaves the file to be
+	// compacted: a window says so while the event loop runs.
+	opening := ui.ShowOpening(a)
+	code := 0
+	var stop func()
+	go func() {
+		d, err := cli.OpenData(o.DataDir, storage.Options{})
+		fyne.Do(func() {
+			if err != nil {
+				msg := cli.Explain(err)
+				if advice := cli.BackupAdvice(o.DataDir, err); advice != "" {
+					msg += "\n\n" + advice
+				}
+				fmt.Fprintln(os.Stderr, msg)
+				ui.ShowStartupError(a, msg).SetMaster()
+				code = 1
+			} else {
+				stop = startDesk(a, o, d)
+			}
+			opening.Hide()
+		})
+	}()
+	a.Run()
+	// Quitting while the library was still opening leaves stop nil: a
+	// migration or compaction cut short leaves the file as it was.
+	if stop != nil {
+		stop()
 	}
-	defer d.Close()
+	return code
+}
 
+// startDesk starts the desk (or the kiosk) on the opened data d, with its
+// background work, in a window that quits Circa when closed; the returned
+// function stops that work and closes d.
+func startDesk(a fyne.App, o cli.DeskOptions, d *cli.Data) (stop func()) {
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
+	stops := []func(){func() { d.Close() }, cancel}
+	stop = func() {
+		for i := len(stops) - 1; i >= 0; i-- {
+			stops[i]()
+		}
+	}
 	// The daily backup is checked whole (every page, every index); on
 	// damage stop writing at once and say which backup to use.
 	damaged := func(err error) {
@@ -86,7 +114,7 @@ func runDesk(o cli.DeskOptions) int {
 	if stopSIP2, err := sip2app.Start(ctx, d.Library, slog.Default()); err != nil {
 		slog.Default().Error("sip2: not started", "error", err.Error())
 	} else {
-		defer stopSIP2()
+		stops = append(stops, stopSIP2)
 	}
 
 	cfg := ui.Config{
@@ -130,13 +158,14 @@ func runDesk(o cli.DeskOptions) int {
 			cfg.AutoLogin = &actor
 		}
 	}
+	var w fyne.Window
 	if cfg.Kiosk || d.Library.KioskMode() {
-		ui.StartKiosk(a, cfg)
+		w = ui.StartKiosk(a, cfg)
 	} else {
-		ui.Start(a, cfg)
+		w = ui.Start(a, cfg)
 	}
-	a.Run()
-	return 0
+	w.SetMaster()
+	return stop
 }
 
 // restart starts Circa again with the same arguments and leaves, so a
