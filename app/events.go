@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 
@@ -21,6 +22,9 @@ type Event struct {
 	// parsed is the payload decoded ahead of apply by Prepare; the first
 	// apply takes it, so it is never used twice.
 	parsed any
+	// jsonPayload says Prepare found the payload to be valid JSON, which
+	// storing the event then need not check again.
+	jsonPayload bool
 }
 
 // createParsed is a record.created payload and its record, decoded.
@@ -29,33 +33,80 @@ type createParsed struct {
 	rec Record
 }
 
-// Prepare decodes the payloads of record events ahead of applying them, so
-// that a caller can do that work beside the writer: sync prepares a batch
-// while the one before it is being stored. Applying an event gives the
-// same result whether or not it was prepared; a payload that does not
-// decode is left for apply to report. evs must not be in use elsewhere
-// while Prepare runs.
+// Prepare decodes the payloads of record events ahead of applying them, and
+// checks that every payload is JSON, so that a caller can do that work
+// beside the writer: sync prepares a batch while the one before it is being
+// stored. Applying an event gives the same result whether or not it was
+// prepared; a payload that does not decode is left for apply to report.
+// evs must not be in use elsewhere while Prepare runs, nor change after.
 func Prepare(evs []*Event) {
 	for _, ev := range evs {
 		switch ev.Kind {
 		case EvRecordCreated:
-			var c createParsed
-			if json.Unmarshal(ev.Payload, &c.p) != nil {
+			if c, ok := prepareCreated(ev.Payload); ok {
+				ev.parsed, ev.jsonPayload = c, true
 				continue
 			}
-			rec, err := newRecord(c.p.Collection)
-			if err != nil || json.Unmarshal(c.p.Record, rec) != nil {
-				continue
-			}
-			c.rec = rec
-			ev.parsed = &c
 		case EvRecordUpdated:
 			var p RecordUpdated
 			if json.Unmarshal(ev.Payload, &p) == nil {
-				ev.parsed = &p
+				ev.parsed, ev.jsonPayload = &p, true
+				continue
 			}
 		}
+		ev.jsonPayload = json.Valid(ev.Payload)
 	}
+}
+
+// prepareCreated decodes a record.created payload and its record. A payload
+// as commit writes it, {"c":"<collection>","r":<record>} with nothing
+// between (appendRecordCreated), has its record decoded where it lies,
+// which spares decoding the payload a second time; decoding the record
+// checks its JSON, and so the payload's. Any other form is decoded whole.
+// Either way the result is json.Unmarshal's.
+func prepareCreated(payload []byte) (*createParsed, bool) {
+	if coll, rec, ok := splitCreated(payload); ok {
+		if c, ok := decodeCreated(RecordCreated{Collection: coll, Record: rec}); ok {
+			return c, true
+		}
+	}
+	var p RecordCreated
+	if json.Unmarshal(payload, &p) != nil {
+		return nil, false
+	}
+	return decodeCreated(p)
+}
+
+// decodeCreated decodes the record of p.
+func decodeCreated(p RecordCreated) (*createParsed, bool) {
+	rec, err := newRecord(p.Collection)
+	if err != nil || json.Unmarshal(p.Record, rec) != nil {
+		return nil, false
+	}
+	return &createParsed{p: p, rec: rec}, true
+}
+
+// splitCreated splits a payload of the form appendRecordCreated writes into
+// its collection and record, if it has that form exactly: a collection
+// name of lowercase ASCII letters, and a record that is an object with no
+// space around it. Whether the record is valid JSON is the caller's to
+// check.
+func splitCreated(payload []byte) (Collection, []byte, bool) {
+	const head, mid = `{"c":"`, `","r":`
+	if !bytes.HasPrefix(payload, []byte(head)) {
+		return "", nil, false
+	}
+	rest := payload[len(head):]
+	n := 0
+	for n < len(rest) && rest[n] >= 'a' && rest[n] <= 'z' {
+		n++
+	}
+	coll := rest[:n]
+	rec, ok := bytes.CutPrefix(rest[n:], []byte(mid))
+	if !ok || len(rec) < 3 || rec[0] != '{' || rec[len(rec)-2] != '}' || rec[len(rec)-1] != '}' {
+		return "", nil, false
+	}
+	return Collection(coll), rec[:len(rec)-1], true
 }
 
 // takeParsed returns what Prepare decoded, once.

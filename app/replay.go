@@ -166,12 +166,13 @@ func (l *Library) storeRemote(tx Tx, evs []*Event, deferRebuild bool) (bool, err
 }
 
 // newEvents checks evs and returns those not yet stored, refusing a batch
-// that would leave a gap in any station's sequence.
+// that would leave a gap in any station's sequence. A payload Prepare
+// checked is not checked again.
 func newEvents(vec map[string]uint64, evs []*Event) ([]*Event, error) {
 	next := map[string]uint64{}
 	byStation := map[string][]*Event{}
 	for _, ev := range evs {
-		if ev == nil || ev.Station == "" || ev.Seq == 0 || ev.ID == "" || ev.Kind == "" || !json.Valid(ev.Payload) {
+		if ev == nil || ev.Station == "" || ev.Seq == 0 || ev.ID == "" || ev.Kind == "" || !(ev.jsonPayload || json.Valid(ev.Payload)) {
 			return nil, errors.Newf("malformed event in batch")
 		}
 		byStation[ev.Station] = append(byStation[ev.Station], ev)
