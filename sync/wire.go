@@ -200,19 +200,23 @@ var newline = []byte{'\n'}
 
 // decodeEvent decodes and checks event line n of a batch.
 func decodeEvent(line []byte, n int) (*app.Event, error) {
-	var e app.Event
-	if err := json.Unmarshal(line, &e); err != nil {
-		return nil, errors.Wrapf(ErrBadBatch, "event %d: %v", n, err)
+	e, ok := decodeEnvelope(line)
+	if !ok {
+		e = new(app.Event)
+		if err := json.Unmarshal(line, e); err != nil {
+			return nil, errors.Wrapf(ErrBadBatch, "event %d: %v", n, err)
+		}
 	}
-	if err := checkEvent(&e); err != nil {
+	if err := checkEvent(e); err != nil {
 		return nil, err
 	}
-	return &e, nil
+	return e, nil
 }
 
-// checkEvent refuses an event no station could have made. e was decoded by
-// json.Unmarshal from one line, which refuses a line that is not valid JSON
-// as a whole, so a payload that is there is valid JSON.
+// checkEvent refuses an event no station could have made. e was decoded
+// from one line by json.Unmarshal, which refuses a line that is not valid
+// JSON as a whole, or by decodeEnvelope, which checks the payload; either
+// way a payload that is there is valid JSON.
 func checkEvent(e *app.Event) error {
 	switch {
 	case e.ID == "" || len(e.ID) > 200:
