@@ -43,7 +43,11 @@
 //
 // bounded in compressed and decompressed size and in events (wire.go),
 // and compressed at DEFLATE's fastest level: about 58 bytes an event on the
-// wire for a generated library, TLS and HTTP/2 included.
+// wire for a generated library, TLS and HTTP/2 included. The sender puts
+// each event on its line as its log stores it, without decoding it; the
+// receiver decodes and checks every line all the same, reading the form
+// stations write directly and anything else with encoding/json, which gives
+// the same event (envelope.go).
 // Errors travel as {"error": code, "message": text}; errors.go maps codes to
 // this package's sentinels in one table.
 //
