@@ -1,0 +1,67 @@
+package app
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// changedFieldsByMaps is changedFields as it was written first, decoding
+// both encodings into maps: the reference the gjson reading must agree with.
+func changedFieldsByMaps(old, updated Record) (map[string]json.RawMessage, map[string]Version) {
+	var a, b map[string]json.RawMessage
+	ra, _ := json.Marshal(old)
+	rb, _ := json.Marshal(updated)
+	_ = json.Unmarshal(ra, &a)
+	_ = json.Unmarshal(rb, &b)
+	m := metaOf(old)
+	out, base := map[string]json.RawMessage{}, map[string]Version{}
+	for k, v := range b {
+		if k == "id" || k == "ver" || k == "fver" {
+			continue
+		}
+		if string(a[k]) != string(v) {
+			out[k], base[k] = v, m.FieldVersion(k)
+		}
+	}
+	for k := range a {
+		if _, ok := b[k]; !ok && k != "fver" {
+			out[k], base[k] = json.RawMessage("null"), m.FieldVersion(k)
+		}
+	}
+	return out, base
+}
+
+func TestChangedFieldsAgreesWithDecodingMaps(t *testing.T) {
+	v1, v2 := Version{HLC: 10, Station: "a"}, Version{HLC: 20, Station: "b"}
+	cp := &Copy{Meta: Meta{ID: "c1", Ver: v1, Fields: map[string]Version{"status": v2}}, Barcode: "B1", TitleID: "t1",
+		ItemType: ItemBook, Status: CopyAvailable, Price: 1200, Note: "a \"quoted\" <note> é"}
+	lent := *cp
+	lent.Status, lent.LoanID, lent.Note = CopyOnLoan, "l1", ""
+	lent.Fields = map[string]Version{"status": v1, "loan_id": v2}
+	ti := &Title{Meta: Meta{ID: "t1", Ver: v2}, Title: "西游记", Authors: []string{"吴承恩"}, ISBNs: []string{"9787020002207"}}
+	edited := *ti
+	edited.Authors, edited.CLC, edited.Summary = []string{"吴承恩", "无名"}, "I242.4", "一部\n小说"
+	rd := &Reader{Meta: Meta{ID: "r1"}, Card: "R1", Name: "张三", Class: "三年级2班", Grade: "三年级"}
+	moved := *rd
+	moved.Class, moved.Grade, moved.Deleted = "四年级2班", "", true
+	if out, _, _ := changedFields(cp, &lent); len(out) != 3 || string(out["note"]) != "null" || string(out["loan_id"]) != `"l1"` {
+		t.Fatalf("lending a copy changed %s, want status, loan_id and note (cleared)", out)
+	}
+	for _, c := range []struct{ old, upd Record }{
+		{cp, &lent}, {&lent, cp}, {cp, cp}, {ti, &edited}, {&edited, ti}, {rd, &moved}, {&moved, rd},
+	} {
+		wantOut, wantBase := changedFieldsByMaps(c.old, c.upd)
+		out, base, err := changedFields(c.old, c.upd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(wantOut, out); d != "" {
+			t.Errorf("%s %s fields (-maps +gjson):\n%s", c.old.Collection(), c.old.RecordID(), d)
+		}
+		if d := cmp.Diff(wantBase, base); d != "" {
+			t.Errorf("%s %s base versions (-maps +gjson):\n%s", c.old.Collection(), c.old.RecordID(), d)
+		}
+	}
+}
