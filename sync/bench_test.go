@@ -28,9 +28,26 @@ func benchN() int {
 	return 20000
 }
 
+// benchSetup is what a library's log starts with: the default card types
+// and rules, which replaying its loans reads.
+var benchSetup = func() []app.RecordCreated {
+	var out []app.RecordCreated
+	for i, ct := range app.DefaultCardTypes {
+		raw, _ := json.Marshal(&app.CardType{Meta: app.Meta{ID: fmt.Sprintf("ct%d", i)}, Code: ct.Code, Name: ct.Name,
+			NameEN: ct.NameEN, ValidDays: ct.ValidDays})
+		out = append(out, app.RecordCreated{Collection: app.CollCardTypes, Record: raw})
+	}
+	for i, r := range app.DefaultRules {
+		r.Meta = app.Meta{ID: fmt.Sprintf("rule%d", i)}
+		raw, _ := json.Marshal(&r)
+		out = append(out, app.RecordCreated{Collection: app.CollRules, Record: raw})
+	}
+	return out
+}()
+
 // genEvents makes n events of one generated station, shaped like a
-// library's log: a catalogue and readers first (one event in ten), then
-// loans going out and coming back.
+// library's log: its card types and rules, a catalogue and readers (one
+// event in ten), then loans going out and coming back.
 func genEvents(station string, from uint64, n int, start time.Time) []*app.Event {
 	out := make([]*app.Event, 0, n)
 	const titles, readers = 2000, 500
@@ -40,7 +57,13 @@ func genEvents(station string, from uint64, n int, start time.Time) []*app.Event
 		ev := &app.Event{ID: fmt.Sprintf("%s-%d", station[:8], seq), Station: station, Seq: seq,
 			HLC: app.MakeHLC(at, 0), Staff: "admin"}
 		var payload any
-		switch k := seq - 1; {
+		if k := int(seq - 1); k < len(benchSetup) {
+			ev.Kind = app.EvRecordCreated
+			ev.Payload, _ = json.Marshal(benchSetup[k])
+			out = append(out, ev)
+			continue
+		}
+		switch k := seq - 1 - uint64(len(benchSetup)); {
 		case k < titles:
 			ti := app.Title{Meta: app.Meta{ID: fmt.Sprintf("t%d", k)}, Title: fmt.Sprintf("红楼梦 第%d卷", k),
 				Authors: []string{"曹雪芹"}, Publisher: "人民文学出版社", Year: "1982"}
