@@ -69,16 +69,7 @@ func TestWorthCompactingAfterALoadIsDeleted(t *testing.T) {
 		t.Fatal("a small library in use is worth compacting")
 	}
 	const n = 60_000
-	if _, err := db.Bulk(func(w *storage.BulkWriter) error {
-		for i := range n {
-			if err := w.Put(&app.Copy{Meta: app.Meta{ID: "bulk-" + itoa(i, 8)}, Barcode: "K" + itoa(i, 9), TitleID: "t"}); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	bulkCopies(t, db, n)
 	err = db.Update(func(tx app.Tx) error {
 		for i := range n {
 			if err := tx.Delete(app.CollCopies, "bulk-"+itoa(i, 8)); err != nil {
@@ -118,16 +109,7 @@ func TestWorthCompactingALargeFreeListInALargeFile(t *testing.T) {
 	}
 	defer db.Close()
 	const n = 60_000
-	if _, err := db.Bulk(func(w *storage.BulkWriter) error {
-		for i := range n {
-			if err := w.Put(&app.Copy{Meta: app.Meta{ID: "bulk-" + itoa(i, 8)}, Barcode: "K" + itoa(i, 9), TitleID: "t"}); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	bulkCopies(t, db, n)
 	// Rewrite a few copies: some free pages, a small share of the file.
 	err = db.Update(func(tx app.Tx) error {
 		for i := 0; i < n; i += 500 {
@@ -152,5 +134,20 @@ func TestWorthCompactingALargeFreeListInALargeFile(t *testing.T) {
 	storage.SetCompactAlwaysPagesForTest(t, free)
 	if !db.WorthCompacting() {
 		t.Errorf("%d free pages, past the absolute threshold, are not worth compacting", free)
+	}
+}
+
+// bulkCopies loads n copies, "bulk-00000000" on, into db.
+func bulkCopies(t *testing.T, db *storage.DB, n int) {
+	t.Helper()
+	if _, err := db.Bulk(func(w *storage.BulkWriter) error {
+		for i := range n {
+			if err := w.Put(&app.Copy{Meta: app.Meta{ID: "bulk-" + itoa(i, 8)}, Barcode: "K" + itoa(i, 9), TitleID: "t"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -427,23 +427,32 @@ func TestMigrateFromSchema1(t *testing.T) {
 	_, err = storage.Open(path, storage.Options{ReadOnly: true})
 	wantReason(t, err, app.ReasonReadOnly)
 
-	db, err = storage.Open(path, storage.Options{})
-	if err != nil {
-		t.Fatalf("migrating: %+v", err)
-	}
-	defer db.Close()
-	if stateHash(t, db) != want {
-		t.Error("migration changed the records")
-	}
+	db = openMigrated(t, path, want)
 	_ = db.View(func(tx app.Tx) error {
 		if n, _ := tx.Count(app.CollCopies); n != 40 {
 			t.Errorf("Count after migration = %d, want 40", n)
 		}
 		return nil
 	})
+}
+
+// openMigrated opens the file at path, which an older build wrote, and
+// checks that migrating it kept the records (want is their state hash
+// before) and left the file whole.
+func openMigrated(t *testing.T, path, want string) *storage.DB {
+	t.Helper()
+	db, err := storage.Open(path, storage.Options{})
+	if err != nil {
+		t.Fatalf("migrating: %+v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if stateHash(t, db) != want {
+		t.Error("migration changed the records")
+	}
 	if err := db.Check(); err != nil {
 		t.Errorf("Check after migration: %+v", err)
 	}
+	return db
 }
 
 func TestMigrateFromSchema2IndexesTitleFacets(t *testing.T) {
@@ -474,29 +483,11 @@ func TestMigrateFromSchema2IndexesTitleFacets(t *testing.T) {
 	if err := storage.DropIndexForTest(path, app.IdxTitleFacets); err != nil {
 		t.Fatal(err)
 	}
-	bdb, err := bbolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = bdb.Update(func(tx *bbolt.Tx) error {
-		return tx.Bucket([]byte("meta")).Put([]byte("\x00schema"), binary.BigEndian.AppendUint64(nil, 2))
-	})
-	_ = bdb.Close()
-	if err != nil {
+	if err := storage.SetSchemaForTest(path, 2); err != nil {
 		t.Fatal(err)
 	}
 
-	db, err = storage.Open(path, storage.Options{})
-	if err != nil {
-		t.Fatalf("migrating: %+v", err)
-	}
-	defer db.Close()
-	if stateHash(t, db) != want {
-		t.Error("migration changed the records")
-	}
-	if err := db.Check(); err != nil {
-		t.Errorf("Check after migration: %+v", err)
-	}
+	db = openMigrated(t, path, want)
 	got := map[string]string{}
 	_ = db.View(func(tx app.Tx) error {
 		return tx.Scan(app.IdxTitleFacets, "", "", func(key, id string) error {
@@ -568,17 +559,7 @@ func TestMigrateFromSchema3DropsCharacterKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	db, err = storage.Open(path, storage.Options{})
-	if err != nil {
-		t.Fatalf("migrating: %+v", err)
-	}
-	defer db.Close()
-	if stateHash(t, db) != want {
-		t.Error("migration changed the records")
-	}
-	if err := db.Check(); err != nil {
-		t.Errorf("Check after migration: %+v", err)
-	}
+	db = openMigrated(t, path, want)
 	_ = db.View(func(tx app.Tx) error {
 		for _, q := range []struct{ idx, key, want string }{
 			{app.IdxTitleSearch, "u:西", ""}, {app.IdxReaderSearch, "u:张", ""},

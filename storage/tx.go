@@ -495,20 +495,12 @@ func putEvent(btx *bbolt.Tx, station string, seq uint64, raw []byte) error {
 }
 
 func (t *tx) EventsAfter(station string, after uint64, fn func(*app.Event) error) error {
-	b := t.btx.Bucket(bucketEvents)
-	if b == nil {
-		return nil
-	}
-	prefix := append([]byte(station), 0)
-	return t.iterate(b, eventKey(station, after+1), func(k, v []byte) (bool, error) {
-		if !bytes.HasPrefix(k, prefix) || len(k) != len(prefix)+8 {
-			return false, nil
-		}
+	return t.EncodedEventsAfter(station, after, func(_ uint64, raw []byte) error {
 		var e app.Event
-		if err := json.Unmarshal(v, &e); err != nil {
-			return false, errors.Wrap(err, "decoding event")
+		if err := json.Unmarshal(raw, &e); err != nil {
+			return errors.Wrap(err, "decoding event")
 		}
-		return true, fn(&e)
+		return fn(&e)
 	})
 }
 
