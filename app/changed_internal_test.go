@@ -2,6 +2,8 @@ package app
 
 import (
 	"encoding/json"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -62,6 +64,76 @@ func TestChangedFieldsAgreesWithDecodingMaps(t *testing.T) {
 		}
 		if d := cmp.Diff(wantBase, base); d != "" {
 			t.Errorf("%s %s base versions (-maps +gjson):\n%s", c.old.Collection(), c.old.RecordID(), d)
+		}
+	}
+}
+
+// TestChangedFieldNamesAgreesWithChangedFields changes copies, readers and
+// titles at random, field by field, and holds changedFieldNames to the
+// names changedFields finds by encoding the whole records.
+func TestChangedFieldNamesAgreesWithChangedFields(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	v := func() Version { return Version{HLC: HLC(rng.IntN(5)), Station: []string{"", "a", "b"}[rng.IntN(3)]} }
+	str := func() string { return []string{"", "x", "西游记", "a \"q\" <b>", "\u2028"}[rng.IntN(5)] }
+	fver := func() map[string]Version {
+		switch rng.IntN(3) {
+		case 0:
+			return nil
+		case 1:
+			return map[string]Version{}
+		}
+		return map[string]Version{"status": v(), "loan_id": v()}
+	}
+	copyOf := func() *Copy {
+		return &Copy{Meta: Meta{ID: "c", Ver: v(), Fields: fver(), Deleted: rng.IntN(4) == 0}, Barcode: str(), TitleID: str(),
+			ItemType: ItemType(str()), Location: str(), CallNumber: str(), Status: CopyStatus(str()), Price: Money(rng.IntN(3)),
+			Note: str(), LoanID: str(), HoldID: str()}
+	}
+	readerOf := func() *Reader {
+		return &Reader{Meta: Meta{ID: "r", Ver: v(), Fields: fver()}, Card: str(), Name: str(), Class: str(), Grade: str(),
+			Status: ReaderStatus(str()), BlockReason: str(), Expiry: Date(str()), SuspendedUntil: Date(str()), History: HistoryPolicy(str())}
+	}
+	titleOf := func() *Title {
+		var authors []string
+		for range rng.IntN(3) {
+			authors = append(authors, str())
+		}
+		if rng.IntN(4) == 0 {
+			authors = []string{}
+		}
+		return &Title{Meta: Meta{ID: "t", Ver: v()}, Title: str(), Authors: authors, CLC: str(), SourceMARC: []byte(str())}
+	}
+	for i := range 3000 {
+		var old, upd Record
+		switch i % 3 {
+		case 0:
+			a, b := copyOf(), copyOf()
+			if rng.IntN(2) == 0 {
+				*b = *a // mostly the same: a few fields changed
+				b.Status, b.LoanID = CopyStatus(str()), str()
+			}
+			old, upd = a, b
+		case 1:
+			old, upd = readerOf(), readerOf()
+		default:
+			old, upd = titleOf(), titleOf()
+		}
+		want, _, err := changedFields(old, upd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := changedFieldNames(old, upd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wantNames []string
+		for f := range want {
+			wantNames = append(wantNames, f)
+		}
+		slices.Sort(wantNames)
+		slices.Sort(got)
+		if !slices.Equal(got, wantNames) {
+			t.Fatalf("%#v\n→ %#v\nnames %q, changedFields %q", old, upd, got, wantNames)
 		}
 	}
 }

@@ -228,7 +228,7 @@ func (l *Library) readerMayBorrow(tx Tx, r *Reader, today Date) error {
 		return err
 	}
 	limit := Money(0)
-	if ct, err := cardTypeByCode(tx, r.CardType); err == nil {
+	if ct, err := l.cardType(tx, r.CardType); err == nil {
 		limit = ct.MaxFines
 	}
 	if limit == 0 {
@@ -246,9 +246,12 @@ func (l *Library) readerMayBorrow(tx Tx, r *Reader, today Date) error {
 }
 
 func applyCheckout(l *Library, tx Tx, ev *Event) error {
-	var p CheckoutPayload
-	if err := json.Unmarshal(ev.Payload, &p); err != nil {
-		return errors.Wrap(err, "decoding loan.checkout")
+	p, ok := ev.takeParsed().(*CheckoutPayload)
+	if !ok {
+		p = new(CheckoutPayload)
+		if err := json.Unmarshal(ev.Payload, p); err != nil {
+			return errors.Wrap(err, "decoding loan.checkout")
+		}
 	}
 	loan := p.Loan
 	loan.Ver = ev.Version()
@@ -306,14 +309,14 @@ func applyCheckout(l *Library, tx Tx, ev *Event) error {
 // event changed, versioning those fields with the event.
 func putCirculationState[T Record](tx Tx, ev *Event, old, upd T) error {
 	m := metaOf(upd)
-	fields, _, err := changedFields(old, upd)
+	fields, err := changedFieldNames(old, upd)
 	if err != nil {
 		return err
 	}
 	if m.Fields == nil {
 		m.Fields = map[string]Version{}
 	}
-	for f := range fields {
+	for _, f := range fields {
 		m.Fields[f] = ev.Version()
 	}
 	return tx.Put(upd)
@@ -528,9 +531,12 @@ func overdueCharge(rule *Rule, days int) (Money, int) {
 }
 
 func applyCheckin(l *Library, tx Tx, ev *Event) error {
-	var p CheckinPayload
-	if err := json.Unmarshal(ev.Payload, &p); err != nil {
-		return errors.Wrap(err, "decoding loan.checkin")
+	p, ok := ev.takeParsed().(*CheckinPayload)
+	if !ok {
+		p = new(CheckinPayload)
+		if err := json.Unmarshal(ev.Payload, p); err != nil {
+			return errors.Wrap(err, "decoding loan.checkin")
+		}
 	}
 	cp, err := getRecord[Copy](tx, CollCopies, p.CopyID, ReasonUnknownCopy)
 	if err != nil {

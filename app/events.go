@@ -33,7 +33,8 @@ type createParsed struct {
 	rec Record
 }
 
-// Prepare decodes the payloads of record events ahead of applying them, and
+// Prepare decodes the payloads of record events, check-outs and check-ins
+// (most of a library's log) ahead of applying them, and
 // checks that every payload is JSON, so that a caller can do that work
 // beside the writer: sync prepares a batch while the one before it is being
 // stored. Applying an event gives the same result whether or not it was
@@ -49,6 +50,18 @@ func Prepare(evs []*Event) {
 			}
 		case EvRecordUpdated:
 			var p RecordUpdated
+			if json.Unmarshal(ev.Payload, &p) == nil {
+				ev.parsed, ev.jsonPayload = &p, true
+				continue
+			}
+		case EvCheckout:
+			var p CheckoutPayload
+			if json.Unmarshal(ev.Payload, &p) == nil {
+				ev.parsed, ev.jsonPayload = &p, true
+				continue
+			}
+		case EvCheckin:
+			var p CheckinPayload
 			if json.Unmarshal(ev.Payload, &p) == nil {
 				ev.parsed, ev.jsonPayload = &p, true
 				continue

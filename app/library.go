@@ -42,7 +42,10 @@ type Library struct {
 	pending []*Event
 	// tally gathers the daily figures of the update running, written just
 	// before it commits (see countLoan).
-	tally     *dailyTally
+	tally *dailyTally
+	// memo holds the rules and card types of the transaction replaying
+	// events, if one is (rulememo.go).
+	memo      atomic.Pointer[ruleMemo]
 	obsMu     sync.RWMutex
 	observers []func([]*Event)
 }

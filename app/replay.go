@@ -143,13 +143,19 @@ func (l *Library) storeRemote(tx Tx, evs []*Event, deferRebuild bool) (bool, err
 			stale = false
 		}
 	} else {
-		for _, ev := range fresh {
-			if err := l.replay(tx, ev); err != nil {
-				return false, err
+		err := l.rememberRules(tx, func() error {
+			for _, ev := range fresh {
+				if err := l.replay(tx, ev); err != nil {
+					return err
+				}
+				if err := tx.AppendEvent(ev); err != nil {
+					return errors.Wrapf(err, "storing event %s/%d", ev.Station, ev.Seq)
+				}
 			}
-			if err := tx.AppendEvent(ev); err != nil {
-				return false, errors.Wrapf(err, "storing event %s/%d", ev.Station, ev.Seq)
-			}
+			return nil
+		})
+		if err != nil {
+			return false, err
 		}
 	}
 	// Observers (screens, sync) hear of remote changes as of local ones.
@@ -291,20 +297,26 @@ func (l *Library) rebuildTx(tx Tx) error {
 		}
 	}
 	sort.Slice(keys, func(i, j int) bool { return keys[i].before(keys[j]) })
-	for _, k := range keys {
-		var ev *Event
-		if err := tx.EventsAfter(k.station, k.seq-1, func(e *Event) error {
-			ev = e
-			return ErrStop
-		}); err != nil {
-			return err
+	err = l.rememberRules(tx, func() error {
+		for _, k := range keys {
+			var ev *Event
+			if err := tx.EventsAfter(k.station, k.seq-1, func(e *Event) error {
+				ev = e
+				return ErrStop
+			}); err != nil {
+				return err
+			}
+			if ev == nil {
+				return errors.Newf("event %s/%d vanished during rebuild", k.station, k.seq)
+			}
+			if err := l.replay(tx, ev); err != nil {
+				return err
+			}
 		}
-		if ev == nil {
-			return errors.Newf("event %s/%d vanished during rebuild", k.station, k.seq)
-		}
-		if err := l.replay(tx, ev); err != nil {
-			return err
-		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return tx.SetMeta(MetaStale, nil)
 }
@@ -314,6 +326,8 @@ func (l *Library) rebuildTx(tx Tx) error {
 // an event the records cannot take becomes an exception too, so one bad
 // event never stops a sync.
 func (l *Library) replay(tx Tx, ev *Event) error {
+	l.forgetRules(tx, ev.Kind)
+	defer l.forgetRules(tx, ev.Kind)
 	if err := l.checkRules(tx, ev); err != nil {
 		return err
 	}
@@ -387,9 +401,12 @@ func sortedKeys(m map[string]string) []string {
 func (l *Library) checkRules(tx Tx, ev *Event) error {
 	switch ev.Kind {
 	case EvCheckout:
-		var p CheckoutPayload
-		if json.Unmarshal(ev.Payload, &p) != nil {
-			return nil // apply reports it
+		p, ok := ev.parsed.(*CheckoutPayload) // apply takes it after
+		if !ok {
+			p = new(CheckoutPayload)
+			if json.Unmarshal(ev.Payload, p) != nil {
+				return nil // apply reports it
+			}
 		}
 		return l.checkCheckout(tx, ev, &p.Loan)
 	case EvRenew:
@@ -435,7 +452,7 @@ func (l *Library) checkCheckout(tx Tx, ev *Event, loan *Loan) error {
 			return err
 		}
 	}
-	rule, err := ResolveRule(tx, reader.CardType, loan.ItemType)
+	rule, err := l.rule(tx, reader.CardType, loan.ItemType)
 	if err != nil {
 		return nil
 	}
@@ -465,7 +482,7 @@ func (l *Library) checkRenew(tx Tx, ev *Event, p *RenewPayload) error {
 	case ReaderBlocked:
 		return l.raiseException(tx, ev, ReasonReaderBlocked, facts...)
 	}
-	rule, err := ResolveRule(tx, reader.CardType, loan.ItemType)
+	rule, err := l.rule(tx, reader.CardType, loan.ItemType)
 	if err != nil {
 		return nil
 	}
@@ -498,7 +515,7 @@ func (l *Library) checkHold(tx Tx, ev *Event, h *Hold) error {
 			return err
 		}
 	}
-	rule, err := ResolveRule(tx, reader.CardType, "")
+	rule, err := l.rule(tx, reader.CardType, "")
 	if err != nil {
 		return nil
 	}

@@ -295,3 +295,56 @@ func TestClockAheadIsReported(t *testing.T) {
 		t.Fatal("state differs")
 	}
 }
+
+// TestRuleChangedMidBatchRulesLaterLoans: replaying a batch remembers the
+// rules it resolves, and must forget them when the batch itself changes a
+// rule. A station that took both loans before it heard of the change gets
+// the exception on replay, as every station does.
+func TestRuleChangedMidBatchRulesLaterLoans(t *testing.T) {
+	a, b, admin := twoDeskLibrary(t)
+	titles, err := a.lib.SearchTitles("Dream", 1)
+	if err != nil || len(titles) != 1 {
+		t.Fatalf("title: %v %v", titles, err)
+	}
+	if _, err := a.lib.AddCopy(admin, titles[0].ID, app.CopyInput{Barcode: "C2", ItemType: app.ItemBook}); err != nil {
+		t.Fatal(err)
+	}
+	b.pull(t, a)
+	a.clock.Advance(time.Minute)
+	if _, err := a.lib.CheckOut(admin, "R1", "C1", app.CheckOutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	a.clock.Advance(time.Minute)
+	rules, err := a.lib.Rules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var changed bool
+	for _, r := range rules {
+		if r.CardType == "" && r.ItemType == "" {
+			r.MaxLoans = 1
+			if _, err := a.lib.SaveRule(admin, *r); err != nil {
+				t.Fatal(err)
+			}
+			changed = true
+		}
+	}
+	if !changed {
+		t.Fatal("no default rule to change")
+	}
+	b.clock.Advance(3 * time.Minute)
+	if _, err := b.lib.CheckOut(admin, "R1", "C2", app.CheckOutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// A new station hears of it all in one batch: the first loan, the rule
+	// change, then the second loan.
+	c := newReplayDesk(t, "cccc", 3)
+	c.receive(t, append(a.eventsAfter(t, nil), b.eventsAfter(t, a.vector(t))...))
+	if got := reasons(t, c.lib)[app.ReasonLoanLimit]; got != 1 {
+		t.Fatalf("loan_limit exceptions = %+v, want 1", reasons(t, c.lib))
+	}
+	a.pull(t, b)
+	if a.hash(t) != c.hash(t) {
+		t.Error("the station that heard of it in one batch differs from the one that heard of it in two")
+	}
+}

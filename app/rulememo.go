@@ -1,0 +1,88 @@
+package app
+
+// ruleMemo remembers the rules and card types that one transaction resolved
+// while it replays events (a sync batch, a rebuild): a run of loans
+// resolves the same few again and again, each a handful of index lookups
+// and a decode, which was a fifth of replaying a check-out. Only record
+// events change rules and card types, so replay forgets what it remembered
+// around every event that is not a loan going out, coming back or renewed.
+type ruleMemo struct {
+	tx    Tx
+	rules map[ruleKey]*Rule
+	cards map[string]*CardType
+}
+
+type ruleKey struct {
+	cardType string
+	item     ItemType
+}
+
+// rememberRules runs fn with a ruleMemo for tx, in the goroutine that owns
+// tx; other transactions, and other goroutines, go on resolving afresh.
+func (l *Library) rememberRules(tx Tx, fn func() error) error {
+	m := &ruleMemo{tx: tx}
+	l.memo.Store(m)
+	defer l.memo.CompareAndSwap(m, nil)
+	return fn()
+}
+
+// memoFor returns the ruleMemo of tx, nil when tx has none.
+func (l *Library) memoFor(tx Tx) *ruleMemo {
+	if m := l.memo.Load(); m != nil && m.tx == tx {
+		return m
+	}
+	return nil
+}
+
+// forgetRules empties the ruleMemo of tx, if any, around an event that may
+// change rules or card types.
+func (l *Library) forgetRules(tx Tx, kind EventKind) {
+	switch kind {
+	case EvCheckout, EvCheckin, EvRenew:
+		return
+	}
+	if m := l.memoFor(tx); m != nil {
+		m.rules, m.cards = nil, nil
+	}
+}
+
+// rule is ResolveRule, remembered while tx replays events. The caller gets
+// its own copy.
+func (l *Library) rule(tx Tx, cardType string, item ItemType) (*Rule, error) {
+	m := l.memoFor(tx)
+	k := ruleKey{cardType, item}
+	if m != nil && m.rules[k] != nil {
+		r := *m.rules[k]
+		return &r, nil
+	}
+	r, err := ResolveRule(tx, cardType, item)
+	if err != nil || m == nil {
+		return r, err
+	}
+	if m.rules == nil {
+		m.rules = map[ruleKey]*Rule{}
+	}
+	kept := *r
+	m.rules[k] = &kept
+	return r, nil
+}
+
+// cardType is cardTypeByCode, remembered while tx replays events. The
+// caller gets its own copy.
+func (l *Library) cardType(tx Tx, code string) (*CardType, error) {
+	m := l.memoFor(tx)
+	if m != nil && m.cards[code] != nil {
+		ct := *m.cards[code]
+		return &ct, nil
+	}
+	ct, err := cardTypeByCode(tx, code)
+	if err != nil || m == nil {
+		return ct, err
+	}
+	if m.cards == nil {
+		m.cards = map[string]*CardType{}
+	}
+	kept := *ct
+	m.cards[code] = &kept
+	return ct, nil
+}
