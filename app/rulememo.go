@@ -49,40 +49,38 @@ func (l *Library) forgetRules(tx Tx, kind EventKind) {
 // rule is ResolveRule, remembered while tx replays events. The caller gets
 // its own copy.
 func (l *Library) rule(tx Tx, cardType string, item ItemType) (*Rule, error) {
-	m := l.memoFor(tx)
-	k := ruleKey{cardType, item}
-	if m != nil && m.rules[k] != nil {
-		r := *m.rules[k]
-		return &r, nil
+	resolve := func() (*Rule, error) { return ResolveRule(tx, cardType, item) }
+	if m := l.memoFor(tx); m != nil {
+		return remembered(&m.rules, ruleKey{cardType, item}, resolve)
 	}
-	r, err := ResolveRule(tx, cardType, item)
-	if err != nil || m == nil {
-		return r, err
-	}
-	if m.rules == nil {
-		m.rules = map[ruleKey]*Rule{}
-	}
-	kept := *r
-	m.rules[k] = &kept
-	return r, nil
+	return resolve()
 }
 
 // cardType is cardTypeByCode, remembered while tx replays events. The
 // caller gets its own copy.
 func (l *Library) cardType(tx Tx, code string) (*CardType, error) {
-	m := l.memoFor(tx)
-	if m != nil && m.cards[code] != nil {
-		ct := *m.cards[code]
-		return &ct, nil
+	resolve := func() (*CardType, error) { return cardTypeByCode(tx, code) }
+	if m := l.memoFor(tx); m != nil {
+		return remembered(&m.cards, code, resolve)
 	}
-	ct, err := cardTypeByCode(tx, code)
-	if err != nil || m == nil {
-		return ct, err
+	return resolve()
+}
+
+// remembered returns a copy of (*at)[k], resolving it first and keeping a
+// copy when it is not there. Failures are not kept.
+func remembered[K comparable, V any](at *map[K]*V, k K, resolve func() (*V, error)) (*V, error) {
+	if v := (*at)[k]; v != nil {
+		c := *v
+		return &c, nil
 	}
-	if m.cards == nil {
-		m.cards = map[string]*CardType{}
+	v, err := resolve()
+	if err != nil {
+		return nil, err
 	}
-	kept := *ct
-	m.cards[code] = &kept
-	return ct, nil
+	if *at == nil {
+		*at = map[K]*V{}
+	}
+	kept := *v
+	(*at)[k] = &kept
+	return v, nil
 }
