@@ -105,3 +105,6 @@ func SetCompactAlwaysPagesForTest(t interface{ Cleanup(func()) }, n int) {
 	compactAlwaysPages = n
 	t.Cleanup(func() { compactAlwaysPages = old })
 }
+
+// DecodeRecordForTest is the decoder Get reads records with.
+var DecodeRecordForTest = decodeRecord

@@ -157,7 +157,7 @@ func (t *tx) Get(c app.Collection, id string, into any) (bool, error) {
 	if raw == nil {
 		return false, nil
 	}
-	if err := json.Unmarshal(raw, into); err != nil {
+	if err := decodeRecord(raw, into); err != nil {
 		return true, errors.Wrapf(err, "decoding %s %s", c, id)
 	}
 	return true, nil
