@@ -54,6 +54,10 @@ type Tx interface {
 	// EventsAfter calls fn for the events of station with seq > after, in
 	// order. fn returns ErrStop to end early.
 	EventsAfter(station string, after uint64, fn func(*Event) error) error
+	// EncodedEventsAfter is EventsAfter with each event as the log stores
+	// it, its JSON, for a sender that passes events on as they are (sync);
+	// raw is valid only until fn returns.
+	EncodedEventsAfter(station string, after uint64, fn func(seq uint64, raw []byte) error) error
 	// Vector returns each station's highest stored seq.
 	Vector() (map[string]uint64, error)
 }

@@ -320,7 +320,7 @@ func (n *Node) batchFor(have map[string]uint64, max int) (*Batch, error) {
 			}
 			stations++
 			got := 0
-			if err := storedEvents(tx, st, have[st], func(seq uint64, raw []byte) error {
+			if err := tx.EncodedEventsAfter(st, have[st], func(seq uint64, raw []byte) error {
 				line, err := wireLine(raw)
 				if err != nil {
 					return errors.Wrapf(err, "event %s/%d", ShortID(st), seq)
@@ -375,28 +375,6 @@ func (e *outEvent) readHLC() error {
 	}
 	e.hdr.HLC = h.HLC
 	return nil
-}
-
-// encodedEvents is a transaction that reads events as its log stores them
-// (storage's, both the bbolt and the in-memory one).
-type encodedEvents interface {
-	EncodedEventsAfter(station string, after uint64, fn func(seq uint64, raw []byte) error) error
-}
-
-// storedEvents calls fn with the events of station after seq after, each
-// as JSON: as stored where tx can read that, else encoded here. raw is
-// valid until fn returns.
-func storedEvents(tx app.Tx, station string, after uint64, fn func(seq uint64, raw []byte) error) error {
-	if r, ok := tx.(encodedEvents); ok {
-		return r.EncodedEventsAfter(station, after, fn)
-	}
-	return tx.EventsAfter(station, after, func(e *app.Event) error {
-		raw, err := json.Marshal(e)
-		if err != nil {
-			return errors.Wrap(err, "encoding event")
-		}
-		return fn(e.Seq, raw)
-	})
 }
 
 // wireLine returns a copy of a stored event's JSON fit to be one line of a

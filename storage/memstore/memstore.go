@@ -393,24 +393,15 @@ func (t *tx) AppendEvent(e *app.Event) error {
 }
 
 func (t *tx) EventsAfter(station string, after uint64, fn func(*app.Event) error) error {
-	list := t.s.events[station]
-	for i := after; i < uint64(len(list)); i++ {
+	return t.EncodedEventsAfter(station, after, func(_ uint64, raw []byte) error {
 		var e app.Event
-		if err := json.Unmarshal(list[i], &e); err != nil {
+		if err := json.Unmarshal(raw, &e); err != nil {
 			return errors.Wrap(err, "decoding event")
 		}
-		if err := fn(&e); err != nil {
-			if errors.Is(err, app.ErrStop) {
-				return nil
-			}
-			return err
-		}
-	}
-	return nil
+		return fn(&e)
+	})
 }
 
-// EncodedEventsAfter is EventsAfter with each event as stored (its JSON),
-// as storage's bbolt transaction has it; raw is valid until fn returns.
 func (t *tx) EncodedEventsAfter(station string, after uint64, fn func(seq uint64, raw []byte) error) error {
 	list := t.s.events[station]
 	for i := after; i < uint64(len(list)); i++ {

@@ -657,12 +657,6 @@ func testEventsAfter(t *testing.T, s app.Store) {
 	}
 }
 
-// encodedEventReader is the optional reading of events as stored, which
-// sync sends on as they are.
-type encodedEventReader interface {
-	EncodedEventsAfter(station string, after uint64, fn func(seq uint64, raw []byte) error) error
-}
-
 func testEncodedEventsAfter(t *testing.T, s app.Store) {
 	var want []*app.Event
 	update(t, s, func(tx app.Tx) error {
@@ -681,13 +675,9 @@ func testEncodedEventsAfter(t *testing.T, s app.Store) {
 		return nil
 	})
 	view(t, s, func(tx app.Tx) error {
-		r, ok := tx.(encodedEventReader)
-		if !ok {
-			t.Skip("this store has no EncodedEventsAfter")
-		}
 		var got []*app.Event
 		var seqs []uint64
-		err := r.EncodedEventsAfter("a", 5, func(seq uint64, raw []byte) error {
+		err := tx.EncodedEventsAfter("a", 5, func(seq uint64, raw []byte) error {
 			var e app.Event
 			if err := json.Unmarshal(raw, &e); err != nil {
 				return err
@@ -711,11 +701,11 @@ func testEncodedEventsAfter(t *testing.T, s app.Store) {
 			}
 		}
 		n := 0
-		if err := r.EncodedEventsAfter("nobody", 0, func(uint64, []byte) error { n++; return nil }); err != nil || n != 0 {
+		if err := tx.EncodedEventsAfter("nobody", 0, func(uint64, []byte) error { n++; return nil }); err != nil || n != 0 {
 			t.Errorf("EncodedEventsAfter(unknown station) = %d events, %v", n, err)
 		}
 		boom := errors.New("boom")
-		if err := r.EncodedEventsAfter("a", 0, func(uint64, []byte) error { return boom }); !errors.Is(err, boom) {
+		if err := tx.EncodedEventsAfter("a", 0, func(uint64, []byte) error { return boom }); !errors.Is(err, boom) {
 			t.Errorf("EncodedEventsAfter returned %v, want fn's error", err)
 		}
 		return nil
