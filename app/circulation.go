@@ -246,12 +246,9 @@ func (l *Library) readerMayBorrow(tx Tx, r *Reader, today Date) error {
 }
 
 func applyCheckout(l *Library, tx Tx, ev *Event) error {
-	p, ok := ev.takeParsed().(*CheckoutPayload)
-	if !ok {
-		p = new(CheckoutPayload)
-		if err := json.Unmarshal(ev.Payload, p); err != nil {
-			return errors.Wrap(err, "decoding loan.checkout")
-		}
+	p, err := payloadAs[CheckoutPayload](ev, true)
+	if err != nil {
+		return errors.Wrap(err, "decoding loan.checkout")
 	}
 	loan := p.Loan
 	loan.Ver = ev.Version()
@@ -531,12 +528,9 @@ func overdueCharge(rule *Rule, days int) (Money, int) {
 }
 
 func applyCheckin(l *Library, tx Tx, ev *Event) error {
-	p, ok := ev.takeParsed().(*CheckinPayload)
-	if !ok {
-		p = new(CheckinPayload)
-		if err := json.Unmarshal(ev.Payload, p); err != nil {
-			return errors.Wrap(err, "decoding loan.checkin")
-		}
+	p, err := payloadAs[CheckinPayload](ev, true)
+	if err != nil {
+		return errors.Wrap(err, "decoding loan.checkin")
 	}
 	cp, err := getRecord[Copy](tx, CollCopies, p.CopyID, ReasonUnknownCopy)
 	if err != nil {

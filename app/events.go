@@ -49,26 +49,44 @@ func Prepare(evs []*Event) {
 				continue
 			}
 		case EvRecordUpdated:
-			var p RecordUpdated
-			if json.Unmarshal(ev.Payload, &p) == nil {
-				ev.parsed, ev.jsonPayload = &p, true
+			if prepareAs[RecordUpdated](ev) {
 				continue
 			}
 		case EvCheckout:
-			var p CheckoutPayload
-			if json.Unmarshal(ev.Payload, &p) == nil {
-				ev.parsed, ev.jsonPayload = &p, true
+			if prepareAs[CheckoutPayload](ev) {
 				continue
 			}
 		case EvCheckin:
-			var p CheckinPayload
-			if json.Unmarshal(ev.Payload, &p) == nil {
-				ev.parsed, ev.jsonPayload = &p, true
+			if prepareAs[CheckinPayload](ev) {
 				continue
 			}
 		}
 		ev.jsonPayload = json.Valid(ev.Payload)
 	}
+}
+
+// prepareAs decodes ev's payload as a T for apply, reporting whether it
+// decodes.
+func prepareAs[T any](ev *Event) bool {
+	p := new(T)
+	if json.Unmarshal(ev.Payload, p) != nil {
+		return false
+	}
+	ev.parsed, ev.jsonPayload = p, true
+	return true
+}
+
+// payloadAs returns ev's payload as a *T: the one Prepare decoded, taken
+// so that it is used once when take is set, else decoded now.
+func payloadAs[T any](ev *Event, take bool) (*T, error) {
+	if p, ok := ev.parsed.(*T); ok {
+		if take {
+			ev.parsed = nil
+		}
+		return p, nil
+	}
+	p := new(T)
+	return p, json.Unmarshal(ev.Payload, p)
 }
 
 // prepareCreated decodes a record.created payload and its record. A payload
@@ -302,14 +320,11 @@ func (l *Library) apply(tx Tx, ev *Event) error {
 		}
 		return applyCreate(tx, ev, p)
 	case EvRecordUpdated:
-		if p, ok := ev.takeParsed().(*RecordUpdated); ok {
-			return applyUpdate(tx, ev, *p)
-		}
-		var p RecordUpdated
-		if err := json.Unmarshal(ev.Payload, &p); err != nil {
+		p, err := payloadAs[RecordUpdated](ev, true)
+		if err != nil {
 			return errors.Wrap(err, "decoding record.updated")
 		}
-		return applyUpdate(tx, ev, p)
+		return applyUpdate(tx, ev, *p)
 	case EvRecordDeleted:
 		var p RecordDeleted
 		if err := json.Unmarshal(ev.Payload, &p); err != nil {

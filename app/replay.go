@@ -326,7 +326,6 @@ func (l *Library) rebuildTx(tx Tx) error {
 // an event the records cannot take becomes an exception too, so one bad
 // event never stops a sync.
 func (l *Library) replay(tx Tx, ev *Event) error {
-	l.forgetRules(tx, ev.Kind)
 	defer l.forgetRules(tx, ev.Kind)
 	if err := l.checkRules(tx, ev); err != nil {
 		return err
@@ -401,12 +400,9 @@ func sortedKeys(m map[string]string) []string {
 func (l *Library) checkRules(tx Tx, ev *Event) error {
 	switch ev.Kind {
 	case EvCheckout:
-		p, ok := ev.parsed.(*CheckoutPayload) // apply takes it after
-		if !ok {
-			p = new(CheckoutPayload)
-			if json.Unmarshal(ev.Payload, p) != nil {
-				return nil // apply reports it
-			}
+		p, err := payloadAs[CheckoutPayload](ev, false) // apply takes it after
+		if err != nil {
+			return nil // apply reports it
 		}
 		return l.checkCheckout(tx, ev, &p.Loan)
 	case EvRenew:

@@ -5,7 +5,8 @@ package app
 // resolves the same few again and again, each a handful of index lookups
 // and a decode, which was a fifth of replaying a check-out. Only record
 // events change rules and card types, so replay forgets what it remembered
-// around every event that is not a loan going out, coming back or renewed.
+// after every event that is not a loan going out, coming back or renewed:
+// what it holds was resolved since the last event that could change it.
 type ruleMemo struct {
 	tx    Tx
 	rules map[ruleKey]*Rule
@@ -34,8 +35,8 @@ func (l *Library) memoFor(tx Tx) *ruleMemo {
 	return nil
 }
 
-// forgetRules empties the ruleMemo of tx, if any, around an event that may
-// change rules or card types.
+// forgetRules empties the ruleMemo of tx, if any, after an event of kind
+// that may have changed rules or card types.
 func (l *Library) forgetRules(tx Tx, kind EventKind) {
 	switch kind {
 	case EvCheckout, EvCheckin, EvRenew:
