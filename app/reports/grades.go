@@ -102,13 +102,13 @@ func GradesOf(tx app.Tx, classes []string) (map[string]string, error) {
 	return out, nil
 }
 
-// isString reports whether v is a JSON string, null or absent.
 // gjsonReads reports whether gjson reads raw as encoding/json does: valid
 // JSON (gjson does not check) in valid UTF-8 (encoding/json replaces bad
 // bytes, gjson keeps them). Anything else goes to encoding/json, which says
 // what is wrong with it.
 func gjsonReads(raw []byte) bool { return gjson.ValidBytes(raw) && utf8.Valid(raw) }
 
+// isString reports whether v is a JSON string, null or absent.
 func isString(v gjson.Result) bool { return v.Type == gjson.String || v.Type == gjson.Null }
 
 // namedGrade is the longest of names that class contains, "" when none.

@@ -414,11 +414,11 @@ func loanDays(tx app.Tx, s *Stats, need needs) error {
 // facetCursor reads the titles' facets index (app.IdxTitleFacets) in step
 // with a walk over titles in ID order.
 type facetCursor struct {
-	next       func() (key, id string, ok bool)
-	stop       func()
-	key, id    string
-	ok, primed bool
-	err        error
+	next    func() (key, id string, ok bool)
+	stop    func()
+	key, id string // the entry read last
+	ok      bool   // whether there is one
+	err     error
 }
 
 func newFacetCursor(tx app.Tx) *facetCursor {
@@ -431,16 +431,13 @@ func newFacetCursor(tx app.Tx) *facetCursor {
 			return nil
 		})
 	})
+	c.key, c.id, c.ok = c.next()
 	return c
 }
 
 // of returns the facets key of title id, "" if it has none. Successive
 // calls must ask for IDs in increasing order.
 func (c *facetCursor) of(id string) (string, error) {
-	if !c.primed {
-		c.key, c.id, c.ok = c.next()
-		c.primed = true
-	}
 	for c.ok && c.id < id {
 		c.key, c.id, c.ok = c.next()
 	}
