@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -446,12 +447,7 @@ func (t *dailyTally) flush() error {
 
 // flushCollected writes the series a backfill gathered, each once.
 func (t *dailyTally) flushCollected() error {
-	ids := make([]string, 0, len(t.collected))
-	for id := range t.collected {
-		ids = append(ids, id)
-	}
-	sort.Strings(ids)
-	for _, id := range ids {
+	for _, id := range slices.Sorted(maps.Keys(t.collected)) {
 		p := &LoanDays{ID: id, N: Counts{}}
 		for _, i := range t.collected[id] {
 			p.N[string(t.dayNames[i])]++

@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/json"
 	"slices"
 
 	"github.com/cockroachdb/errors"
@@ -241,7 +240,7 @@ func reindex(btx *bbolt.Tx, c app.Collection, fresh func() app.Record) error {
 	err = rb.ForEach(func(k, raw []byte) error {
 		id := string(k)
 		r := fresh()
-		if err := json.Unmarshal(raw, r); err != nil {
+		if err := decodeRecord(raw, r); err != nil {
 			return errors.Wrapf(err, "decoding %s %s", c, id)
 		}
 		old, err := decodeEntries(eb.Get(k))

@@ -3,6 +3,7 @@ package storage
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 
@@ -111,12 +112,7 @@ func (t *tx) flushIndex(name string) error {
 
 // flush makes every pending index write; Update calls it before commit.
 func (t *tx) flush() error {
-	names := make([]string, 0, len(t.pending))
-	for name := range t.pending {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(t.pending)) {
 		if err := t.flushIndex(name); err != nil {
 			return err
 		}
