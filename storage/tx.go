@@ -163,7 +163,7 @@ func (t *tx) Put(r app.Record) error {
 	if err := t.checkPut(r); err != nil {
 		return err
 	}
-	raw, err := json.Marshal(r)
+	raw, err := app.EncodeRecord(r)
 	if err != nil {
 		return errors.Wrapf(err, "encoding %s %s", r.Collection(), r.RecordID())
 	}
