@@ -2,10 +2,12 @@ package app
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"reflect"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // changedFieldNames returns the names of the fields changedFields would
@@ -33,6 +35,15 @@ func changedFieldNames(old, updated Record) ([]string, error) {
 			continue
 		}
 		va, vb := a.FieldByIndex(f.index), b.FieldByIndex(f.index)
+		if f.plain {
+			switch same, known := plainEqual(va, vb); {
+			case same:
+				continue
+			case known:
+				names = append(names, f.name)
+				continue
+			}
+		}
 		if reflect.DeepEqual(va.Interface(), vb.Interface()) {
 			continue
 		}
@@ -67,6 +78,46 @@ type jsonField struct {
 	name      string
 	index     []int
 	omitEmpty bool
+	// plain is a string, bool or integer field that encodes as itself
+	// (its type has no marshaller of its own), so plainEqual compares it.
+	plain bool
+}
+
+// plainEqual compares two values of a plain field without encoding them:
+// same when they are equal; known when they differ and so encode
+// differently (and so are set or cleared, for omitempty). A string that is
+// not valid UTF-8 is not known: json.Marshal may write two of them alike.
+func plainEqual(a, b reflect.Value) (same, known bool) {
+	switch a.Kind() {
+	case reflect.String:
+		sa, sb := a.String(), b.String()
+		return sa == sb, utf8.ValidString(sa) && utf8.ValidString(sb)
+	case reflect.Bool:
+		return a.Bool() == b.Bool(), true
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return a.Int() == b.Int(), true
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return a.Uint() == b.Uint(), true
+	}
+	return false, false
+}
+
+var (
+	jsonMarshalerType = reflect.TypeFor[json.Marshaler]()
+	textMarshalerType = reflect.TypeFor[encoding.TextMarshaler]()
+)
+
+// isPlain reports whether values of t encode as their kind does.
+func isPlain(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.String, reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+	default:
+		return false
+	}
+	p := reflect.PointerTo(t)
+	return !t.Implements(jsonMarshalerType) && !t.Implements(textMarshalerType) &&
+		!p.Implements(jsonMarshalerType) && !p.Implements(textMarshalerType)
 }
 
 var jsonFieldCache sync.Map // reflect.Type → []jsonField
@@ -99,7 +150,8 @@ func jsonFieldsOf(t reflect.Type) []jsonField {
 			if name == "" {
 				name = sf.Name
 			}
-			out = append(out, jsonField{name: name, index: index, omitEmpty: hasOpt(opts, "omitempty")})
+			out = append(out, jsonField{name: name, index: index, omitEmpty: hasOpt(opts, "omitempty"),
+				plain: isPlain(sf.Type) && !hasOpt(opts, "string")})
 		}
 	}
 	walk(t, nil)
