@@ -217,3 +217,36 @@ func BenchmarkIncrementalSync1000(b *testing.B) {
 }
 
 var feedChunk = 250
+
+// BenchmarkReplay replays a generated log into a durable bbolt desk in
+// batches of a pull's size, without the network: the part of a first full
+// sync that the receiving station's one writer does.
+func BenchmarkReplay(b *testing.B) {
+	n := benchN()
+	gen := "9d" + fmt.Sprintf("%062d", 0)
+	evs := genEvents(gen, 0, n, simStart)
+	var total time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		st, stop := startBenchStation(b, storetest.TempDB(b))
+		batch := st.Node.BatchEvents
+		app.Prepare(evs) // as the pull's fetching goroutine does
+		b.StartTimer()
+		start := time.Now()
+		for rest := evs; len(rest) > 0; {
+			k := min(batch, len(rest))
+			part := rest[:k]
+			if err := st.lib.Transact(func(tx app.Tx) error { _, err := st.lib.StoreRemote(tx, part); return err }); err != nil {
+				b.Fatal(err)
+			}
+			rest = rest[k:]
+		}
+		total += time.Since(start)
+		b.StopTimer()
+		stop()
+		b.StartTimer()
+	}
+	per := total.Seconds() / float64(b.N)
+	b.ReportMetric(float64(n)/per, "events/s")
+	b.ReportMetric(per*1e6/float64(n), "s/1M-events")
+}
