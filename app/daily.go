@@ -135,26 +135,36 @@ type Counts map[string]int
 
 // MarshalJSON implements json.Marshaler.
 func (c Counts) MarshalJSON() ([]byte, error) {
-	keys := make([]string, 0, len(c))
-	plain := true
-	for k := range c {
-		keys = append(keys, k)
-		plain = plain && !strings.ContainsAny(k, ",=")
-	}
-	if !plain {
+	s, ok := c.plain()
+	if !ok {
 		return json.Marshal(map[string]int(c))
 	}
+	return json.Marshal(s)
+}
+
+// plain returns c as the string "key=n,key=n" in key order; ok is false
+// when a key holds ',' or '='.
+func (c Counts) plain() (s string, ok bool) {
+	keys := make([]string, 0, len(c))
+	size := 0
+	for k := range c {
+		if strings.ContainsAny(k, ",=") {
+			return "", false
+		}
+		keys = append(keys, k)
+		size += len(k) + 8
+	}
 	sort.Strings(keys)
-	var b strings.Builder
+	b := make([]byte, 0, size)
 	for i, k := range keys {
 		if i > 0 {
-			b.WriteByte(',')
+			b = append(b, ',')
 		}
-		b.WriteString(k)
-		b.WriteByte('=')
-		b.WriteString(strconv.Itoa(c[k]))
+		b = append(b, k...)
+		b = append(b, '=')
+		b = strconv.AppendInt(b, int64(c[k]), 10)
 	}
-	return json.Marshal(b.String())
+	return string(b), true
 }
 
 // UnmarshalJSON implements json.Unmarshaler.

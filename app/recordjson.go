@@ -10,7 +10,8 @@ import (
 
 // EncodeRecord returns r as json.Marshal encodes it, byte for byte: both
 // stores keep records in this form and the state hash compares it. The
-// records every loan writes (the loan and its copy) are encoded by hand,
+// records every loan writes (the loan, its copy, and its title's and
+// reader's loan days) are encoded by hand,
 // which is several times faster than json.Marshal's reflection; a value the
 // hand encoder does not take on (a time json.Marshal refuses) goes to
 // json.Marshal, as does every other record.
@@ -105,6 +106,20 @@ func (c *Copy) appendJSON(out []byte) ([]byte, bool) {
 	}
 	if c.HoldID != "" {
 		out = appendField(out, "hold_id", c.HoldID)
+	}
+	return append(out, '}'), true
+}
+
+func (p *LoanDays) appendJSON(out []byte) ([]byte, bool) {
+	out = append(out, `{"id":`...)
+	out = appendJSONString(out, p.ID)
+	if len(p.N) > 0 {
+		plain, ok := p.N.plain()
+		if !ok {
+			return nil, false
+		}
+		out = append(out, `,"n":`...)
+		out = appendJSONString(out, plain)
 	}
 	return append(out, '}'), true
 }

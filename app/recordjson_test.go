@@ -89,6 +89,24 @@ func randCopy(rng *rand.Rand) *Copy {
 	return c
 }
 
+func randLoanDays(rng *rand.Rand) *LoanDays {
+	p := &LoanDays{ID: randString(rng)}
+	switch rng.IntN(3) {
+	case 0:
+		p.N = Counts{}
+	case 1:
+		p.N = Counts{}
+		for range rng.IntN(6) + 1 {
+			k := randString(rng)
+			if rng.IntN(4) == 0 {
+				k += []string{",", "=", "a,b=c"}[rng.IntN(3)] // kept as a JSON object
+			}
+			p.N[k] = rng.IntN(100) - 10
+		}
+	}
+	return p
+}
+
 // checkEncodesAsMarshal holds EncodeRecord to json.Marshal: the same bytes,
 // or the same refusal.
 func checkEncodesAsMarshal(t *testing.T, r Record) {
@@ -105,6 +123,7 @@ func TestEncodeRecordIsMarshal(t *testing.T) {
 	for range 20000 {
 		checkEncodesAsMarshal(t, randLoan(rng))
 		checkEncodesAsMarshal(t, randCopy(rng))
+		checkEncodesAsMarshal(t, randLoanDays(rng))
 	}
 	// Every other record goes to json.Marshal itself.
 	checkEncodesAsMarshal(t, &Reader{Meta: Meta{ID: "r1"}, Name: "<李>"})
@@ -123,6 +142,7 @@ func FuzzEncodeRecordIsMarshal(f *testing.F) {
 			CardType: s, Class: s, ItemType: ItemType(s), Station: s, Staff: s, Overrides: []Reason{Reason(s)}})
 		checkEncodesAsMarshal(t, &Copy{Meta: m, Barcode: s, TitleID: s, ItemType: ItemType(s), Location: s,
 			CallNumber: s, Status: CopyStatus(s), Price: Money(unix), Note: s, LoanID: s, HoldID: s})
+		checkEncodesAsMarshal(t, &LoanDays{ID: s, N: Counts{s: int(unix), "2026-11-27": int(h % 100)}})
 	})
 }
 
