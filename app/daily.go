@@ -362,18 +362,38 @@ func (t *dailyTally) bumpDays(id string, d Date, n int) error {
 
 // loan replaces old's contribution by upd's; old nil is a new loan.
 func (t *dailyTally) loan(old, upd *Loan) error {
+	// A check-in or a renewal leaves the loan where the title's and the
+	// reader's loan days count it: those are neither read nor written.
+	series := old == nil || upd == nil || !sameLoanDay(old, upd, t.loc)
 	if old != nil {
-		if err := t.add(old, -1); err != nil {
+		if err := t.add(old, -1, series); err != nil {
 			return err
 		}
 	}
 	if upd != nil {
-		return t.add(upd, 1)
+		return t.add(upd, 1, series)
 	}
 	return nil
 }
 
-func (t *dailyTally) add(l *Loan, n int) error {
+// sameLoanDay reports whether a and b count in the same title's and
+// reader's loan days on the same day, or in none.
+func sameLoanDay(a, b *Loan, loc *time.Location) bool {
+	counted := func(l *Loan) bool { return !l.Deleted && !l.Out.IsZero() }
+	if counted(a) != counted(b) {
+		return false
+	}
+	if !counted(a) {
+		return true
+	}
+	byReader := func(l *Loan) bool { return l.ReaderID != "" && !l.Anonymised }
+	return a.TitleID == b.TitleID && byReader(a) == byReader(b) && (!byReader(a) || a.ReaderID == b.ReaderID) &&
+		DateOf(a.Out, loc) == DateOf(b.Out, loc)
+}
+
+// add adds n times l's contribution to the days' figures and, with
+// series, to its title's and reader's loan days.
+func (t *dailyTally) add(l *Loan, n int, series bool) error {
 	if l.Deleted || l.Out.IsZero() {
 		return nil
 	}
@@ -387,13 +407,17 @@ func (t *dailyTally) add(l *Loan, n int) error {
 	bump(&d.CardTypes, l.CardType, n)
 	bump(&d.Classes, l.Class, n)
 	bump(&d.ItemTypes, string(l.ItemType), n)
-	if err := t.bumpDays(TitleDaysID(l.TitleID), d.Day, n); err != nil {
-		return err
+	if series {
+		if err := t.bumpDays(TitleDaysID(l.TitleID), d.Day, n); err != nil {
+			return err
+		}
 	}
 	if l.ReaderID == "" || l.Anonymised {
 		d.Anonymised += n
-	} else if err := t.bumpDays(ReaderDaysID(ReaderHash(l.ReaderID)), d.Day, n); err != nil {
-		return err
+	} else if series {
+		if err := t.bumpDays(ReaderDaysID(ReaderHash(l.ReaderID)), d.Day, n); err != nil {
+			return err
+		}
 	}
 	if l.Returned == nil {
 		bump(&d.OpenDue, l.Due, n)
@@ -593,7 +617,7 @@ func backfillDailyTx(tx Tx, loc *time.Location) error {
 		if err := json.Unmarshal(raw, &loan); err != nil {
 			return errors.Wrapf(err, "decoding loan %s", id)
 		}
-		if err := t.add(&loan, 1); err != nil {
+		if err := t.add(&loan, 1, true); err != nil {
 			return err
 		}
 		return settle(t, true) // bounded memory over millions of loans
