@@ -193,20 +193,6 @@ func (t *tx) checkPut(r app.Record) error {
 func (t *tx) putEncoded(r app.Record, raw []byte) error {
 	c, id := r.Collection(), r.RecordID()
 	entries := r.Indexes()
-	for _, e := range entries {
-		if !e.Unique {
-			continue
-		}
-		b, err := t.index(e.Index)
-		if err != nil {
-			return err
-		}
-		if b != nil {
-			if holder := b.Get([]byte(e.Key)); holder != nil && string(holder) != id {
-				return app.NewDuplicateKeyError(e.Index, e.Key, string(holder))
-			}
-		}
-	}
 	rb, err := t.bucket(recordBucket(c))
 	if err != nil {
 		return err
@@ -216,14 +202,22 @@ func (t *tx) putEncoded(r app.Record, raw []byte) error {
 		return err
 	}
 	idb := []byte(id)
+	enc := encodeEntries(entries)
+	oldEnc := eb.Get(idb)
+	// A record whose index keys stay as they were (a copy lent or
+	// returned) holds its unique keys already: only new keys are checked.
+	changed := oldEnc == nil || !bytes.Equal(oldEnc, enc)
+	if changed {
+		if err := t.checkUnique(id, entries); err != nil {
+			return err
+		}
+	}
 	if rb.Get(idb) == nil {
 		if err := addRecordCount(t.btx, c, 1); err != nil {
 			return err
 		}
 	}
-	enc := encodeEntries(entries)
-	oldEnc := eb.Get(idb)
-	if oldEnc == nil || !bytes.Equal(oldEnc, enc) {
+	if changed {
 		old, err := decodeEntries(oldEnc)
 		if err != nil {
 			return errors.Wrapf(err, "index entries of %s %s", c, id)
@@ -239,6 +233,26 @@ func (t *tx) putEncoded(r app.Record, raw []byte) error {
 		}
 	}
 	return errors.Wrapf(rb.Put(idb, raw), "writing %s %s", c, id)
+}
+
+// checkUnique refuses, with a *DuplicateKeyError, a unique index key of
+// entries that another record than id holds.
+func (t *tx) checkUnique(id string, entries []app.IndexEntry) error {
+	for _, e := range entries {
+		if !e.Unique {
+			continue
+		}
+		b, err := t.index(e.Index)
+		if err != nil {
+			return err
+		}
+		if b != nil {
+			if holder := b.Get([]byte(e.Key)); holder != nil && string(holder) != id {
+				return app.NewDuplicateKeyError(e.Index, e.Key, string(holder))
+			}
+		}
+	}
+	return nil
 }
 
 // removeEntries deletes the index entries of record id in old that are not
