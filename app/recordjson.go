@@ -35,9 +35,7 @@ func (l *Loan) appendJSON(out []byte) ([]byte, bool) {
 	out = appendMeta(out, &l.Meta)
 	out = appendField(out, "copy_id", l.CopyID)
 	out = appendField(out, "title_id", l.TitleID)
-	if l.ReaderID != "" {
-		out = appendField(out, "reader_id", l.ReaderID)
-	}
+	out = appendOptional(out, "reader_id", l.ReaderID)
 	out = append(out, `,"out":`...)
 	out, ok := appendTime(out, l.Out)
 	if !ok {
@@ -53,16 +51,10 @@ func (l *Loan) appendJSON(out []byte) ([]byte, bool) {
 	out = append(out, `,"renewals":`...)
 	out = strconv.AppendInt(out, int64(l.Renewals), 10)
 	out = appendField(out, "card_type", l.CardType)
-	if l.Class != "" {
-		out = appendField(out, "class", l.Class)
-	}
+	out = appendOptional(out, "class", l.Class)
 	out = appendField(out, "item_type", string(l.ItemType))
-	if l.Station != "" {
-		out = appendField(out, "station", l.Station)
-	}
-	if l.Staff != "" {
-		out = appendField(out, "staff", l.Staff)
-	}
+	out = appendOptional(out, "station", l.Station)
+	out = appendOptional(out, "staff", l.Staff)
 	if len(l.Overrides) > 0 {
 		out = append(out, `,"overrides":[`...)
 		for i, r := range l.Overrides {
@@ -87,26 +79,16 @@ func (c *Copy) appendJSON(out []byte) ([]byte, bool) {
 	out = appendField(out, "barcode", c.Barcode)
 	out = appendField(out, "title_id", c.TitleID)
 	out = appendField(out, "item_type", string(c.ItemType))
-	if c.Location != "" {
-		out = appendField(out, "location", c.Location)
-	}
-	if c.CallNumber != "" {
-		out = appendField(out, "call_number", c.CallNumber)
-	}
+	out = appendOptional(out, "location", c.Location)
+	out = appendOptional(out, "call_number", c.CallNumber)
 	out = appendField(out, "status", string(c.Status))
 	if c.Price != 0 {
 		out = append(out, `,"price":`...)
 		out = strconv.AppendInt(out, int64(c.Price), 10)
 	}
-	if c.Note != "" {
-		out = appendField(out, "note", c.Note)
-	}
-	if c.LoanID != "" {
-		out = appendField(out, "loan_id", c.LoanID)
-	}
-	if c.HoldID != "" {
-		out = appendField(out, "hold_id", c.HoldID)
-	}
+	out = appendOptional(out, "note", c.Note)
+	out = appendOptional(out, "loan_id", c.LoanID)
+	out = appendOptional(out, "hold_id", c.HoldID)
 	return append(out, '}'), true
 }
 
@@ -168,6 +150,15 @@ func appendField(out []byte, name, value string) []byte {
 	out = append(out, name...)
 	out = append(out, '"', ':')
 	return appendJSONString(out, value)
+}
+
+// appendOptional appends ,"name":value unless value is empty, as
+// omitempty does.
+func appendOptional(out []byte, name, value string) []byte {
+	if value == "" {
+		return out
+	}
+	return appendField(out, name, value)
 }
 
 // appendTime appends t as time.Time's MarshalJSON writes it, or reports
