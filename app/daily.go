@@ -81,7 +81,7 @@ func (*Daily) Indexes() []IndexEntry { return nil }
 // linked to the reader: when a loan is anonymised its day is taken away like
 // any other change to the loan, so an anonymised loan leaves nothing here
 // that leads back to its reader, and distinct readers over a period are the
-// reader records with a day in it.
+// reader records with a day in it. It is encoded by hand (recordjson.go).
 type LoanDays struct {
 	ID string `json:"id"`
 	N  Counts `json:"n,omitempty"`
@@ -392,7 +392,8 @@ func sameLoanDay(a, b *Loan, loc *time.Location) bool {
 }
 
 // add adds n times l's contribution to the days' figures and, with
-// series, to its title's and reader's loan days.
+// series, to its title's and reader's loan days. sameLoanDay compares the
+// fields the series depend on: the two change together.
 func (t *dailyTally) add(l *Loan, n int, series bool) error {
 	if l.Deleted || l.Out.IsZero() {
 		return nil

@@ -143,7 +143,8 @@ const (
 	CopyWithdrawn       CopyStatus = "withdrawn"
 )
 
-// Copy is one physical item.
+// Copy is one physical item. It is encoded by hand (recordjson.go): a field
+// added here goes there too, which TestEncodeRecordKnowsEveryField checks.
 type Copy struct {
 	Meta
 	Barcode    string     `json:"barcode"`
@@ -323,7 +324,9 @@ func (c *ClosedDay) Indexes() []IndexEntry {
 }
 
 // Loan is one borrowing of one copy by one reader. When the reader's history
-// is anonymised, ReaderID is cleared and the statistics fields stay.
+// is anonymised, ReaderID is cleared and the statistics fields stay. It is
+// encoded by hand (recordjson.go): a field added here goes there too, which
+// TestEncodeRecordKnowsEveryField checks.
 type Loan struct {
 	Meta
 	CopyID   string     `json:"copy_id"`

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math/rand/v2"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -165,4 +166,58 @@ func BenchmarkEncodeRecord(b *testing.B) {
 			_, _ = EncodeRecord(l)
 		}
 	})
+}
+
+// fillAll sets every field of the struct v points to, embedded ones
+// included, to a value that is not empty, so that a field added to a record
+// and not to its hand encoder makes TestEncodeRecordKnowsEveryField fail.
+func fillAll(t *testing.T, v reflect.Value) {
+	t.Helper()
+	switch v.Kind() {
+	case reflect.Pointer:
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		fillAll(t, v.Elem())
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			v.Set(reflect.ValueOf(time.Date(2026, 11, 27, 9, 30, 0, 5, time.UTC)))
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				fillAll(t, v.Field(i))
+			}
+		}
+	case reflect.String:
+		v.SetString("x-" + v.Type().Name())
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		v.SetInt(-7)
+	case reflect.Uint, reflect.Uint64, reflect.Uint32:
+		v.SetUint(7)
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+		fillAll(t, v.Index(0))
+	case reflect.Map:
+		m := reflect.MakeMap(v.Type())
+		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
+		fillAll(t, k)
+		fillAll(t, e)
+		m.SetMapIndex(k, e)
+		v.Set(m)
+	default:
+		t.Fatalf("fillAll does not know %s fields", v.Type())
+	}
+}
+
+func TestEncodeRecordKnowsEveryField(t *testing.T) {
+	for _, r := range []Record{&Loan{}, &Copy{}, &LoanDays{}} {
+		fillAll(t, reflect.ValueOf(r))
+		if _, ok := r.(jsonAppender).appendJSON(nil); !ok {
+			t.Fatalf("%T: the hand encoder left a full record to json.Marshal", r)
+		}
+		checkEncodesAsMarshal(t, r)
+	}
 }
