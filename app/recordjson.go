@@ -61,7 +61,7 @@ func (l *Loan) appendJSON(out []byte) ([]byte, bool) {
 			if i > 0 {
 				out = append(out, ',')
 			}
-			out = appendJSONString(out, string(r))
+			out = AppendJSONString(out, string(r))
 		}
 		out = append(out, ']')
 	}
@@ -94,14 +94,14 @@ func (c *Copy) appendJSON(out []byte) ([]byte, bool) {
 
 func (p *LoanDays) appendJSON(out []byte) ([]byte, bool) {
 	out = append(out, `{"id":`...)
-	out = appendJSONString(out, p.ID)
+	out = AppendJSONString(out, p.ID)
 	if len(p.N) > 0 {
 		plain, ok := p.N.plain()
 		if !ok {
 			return nil, false
 		}
 		out = append(out, `,"n":`...)
-		out = appendJSONString(out, plain)
+		out = AppendJSONString(out, plain)
 	}
 	return append(out, '}'), true
 }
@@ -109,7 +109,7 @@ func (p *LoanDays) appendJSON(out []byte) ([]byte, bool) {
 // appendMeta opens a record's object and writes its Meta fields.
 func appendMeta(out []byte, m *Meta) []byte {
 	out = append(out, `{"id":`...)
-	out = appendJSONString(out, m.ID)
+	out = AppendJSONString(out, m.ID)
 	out = append(out, `,"ver":`...)
 	out = appendVersion(out, m.Ver)
 	if len(m.Fields) > 0 {
@@ -124,7 +124,7 @@ func appendMeta(out []byte, m *Meta) []byte {
 			if i > 0 {
 				out = append(out, ',')
 			}
-			out = appendJSONString(out, f)
+			out = AppendJSONString(out, f)
 			out = append(out, ':')
 			out = appendVersion(out, m.Fields[f])
 		}
@@ -140,7 +140,7 @@ func appendVersion(out []byte, v Version) []byte {
 	out = append(out, `{"h":`...)
 	out = strconv.AppendUint(out, uint64(v.HLC), 10)
 	out = append(out, `,"s":`...)
-	out = appendJSONString(out, v.Station)
+	out = AppendJSONString(out, v.Station)
 	return append(out, '}')
 }
 
@@ -149,7 +149,7 @@ func appendField(out []byte, name, value string) []byte {
 	out = append(out, ',', '"')
 	out = append(out, name...)
 	out = append(out, '"', ':')
-	return appendJSONString(out, value)
+	return AppendJSONString(out, value)
 }
 
 // appendOptional appends ,"name":value unless value is empty, as
@@ -172,12 +172,12 @@ func appendTime(out []byte, t time.Time) ([]byte, bool) {
 	return append(out, '"'), true
 }
 
-// appendJSONString appends s quoted as encoding/json quotes it. Printable
+// AppendJSONString appends s quoted as encoding/json quotes it. Printable
 // ASCII other than " \ < > & and valid UTF-8 other than U+2028 and U+2029
 // are written as they are; a string with anything json.Marshal escapes
 // (control characters, those five, invalid UTF-8, the two separators) is
-// left to json.Marshal.
-func appendJSONString(out []byte, s string) []byte {
+// left to json.Marshal. Storage's event encoder uses it too.
+func AppendJSONString(out []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {

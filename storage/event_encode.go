@@ -3,7 +3,6 @@ package storage
 import (
 	"encoding/json"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/circa-library/circa/app"
 )
@@ -19,18 +18,18 @@ import (
 func encodeEvent(e *app.Event) ([]byte, error) {
 	out := make([]byte, 0, len(e.Payload)+len(e.ID)+len(e.Station)+len(e.Kind)+len(e.Staff)+80)
 	out = append(out, `{"id":`...)
-	out = appendString(out, e.ID)
+	out = app.AppendJSONString(out, e.ID)
 	out = append(out, `,"station":`...)
-	out = appendString(out, e.Station)
+	out = app.AppendJSONString(out, e.Station)
 	out = append(out, `,"seq":`...)
 	out = strconv.AppendUint(out, e.Seq, 10)
 	out = append(out, `,"hlc":`...)
 	out = strconv.AppendUint(out, uint64(e.HLC), 10)
 	out = append(out, `,"kind":`...)
-	out = appendString(out, string(e.Kind))
+	out = app.AppendJSONString(out, string(e.Kind))
 	if e.Staff != "" {
 		out = append(out, `,"staff":`...)
-		out = appendString(out, e.Staff)
+		out = app.AppendJSONString(out, e.Staff)
 	}
 	out = append(out, `,"payload":`...)
 	switch {
@@ -61,19 +60,4 @@ func looksEncoded(p []byte) bool {
 		return last == '"' && len(p) > 1
 	}
 	return json.Valid(p) // numbers, true, false, null: short
-}
-
-// appendString appends s as encoding/json writes a string: plain ASCII as it
-// is, anything it escapes (quotes, backslashes, control characters, <, >,
-// &, invalid UTF-8, U+2028 and U+2029) by json.Marshal itself.
-func appendString(out []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= utf8.RuneSelf || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s) // a string always encodes
-			return append(out, q...)
-		}
-	}
-	out = append(out, '"')
-	out = append(out, s...)
-	return append(out, '"')
 }

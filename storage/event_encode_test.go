@@ -17,6 +17,7 @@ var encodeCases = []app.Event{
 	{ID: "e3", Station: "s3", Seq: 3, Kind: "audit", Payload: nil},
 	{ID: "e4\x01\xff", Station: "s4", Seq: 18446744073709551615, HLC: 18446744073709551615, Kind: "k", Payload: json.RawMessage(`"x"`)},
 	{ID: "e5", Station: "s5", Seq: 5, Kind: "k", Payload: json.RawMessage(`42`)},
+	{ID: "e6", Station: "s6", Seq: 6, Kind: "k", Staff: "王芳", Payload: json.RawMessage(`{}`)},
 }
 
 // TestEncodeEventIsMarshal holds encodeEvent to json.Marshal for events
