@@ -3,7 +3,6 @@ package storage
 import (
 	"bytes"
 	"encoding/binary"
-	"slices"
 
 	"github.com/cockroachdb/errors"
 	bbolt "go.etcd.io/bbolt"
@@ -243,21 +242,12 @@ func reindex(btx *bbolt.Tx, c app.Collection, fresh func() app.Record) error {
 		if err := decodeRecord(raw, r); err != nil {
 			return errors.Wrapf(err, "decoding %s %s", c, id)
 		}
-		old, err := decodeEntries(eb.Get(k))
-		if err != nil {
-			return errors.Wrapf(err, "index entries of %s %s", c, id)
-		}
 		entries := r.Indexes()
-		if slices.Equal(old, entries) {
+		enc, oldEnc := encodeEntries(entries), eb.Get(k)
+		if bytes.Equal(oldEnc, enc) {
 			return nil
 		}
-		if err := t.removeEntries(id, old, entries); err != nil {
-			return err
-		}
-		if err := t.addEntries(id, entries, old); err != nil {
-			return err
-		}
-		return errors.Wrapf(eb.Put(k, encodeEntries(entries)), "writing index entries of %s %s", c, id)
+		return t.replaceEntries(eb, c, id, oldEnc, entries, enc)
 	})
 	if err != nil {
 		return err

@@ -218,21 +218,27 @@ func (t *tx) putEncoded(r app.Record, raw []byte) error {
 		}
 	}
 	if changed {
-		old, err := decodeEntries(oldEnc)
-		if err != nil {
-			return errors.Wrapf(err, "index entries of %s %s", c, id)
-		}
-		if err := t.removeEntries(id, old, entries); err != nil {
+		if err := t.replaceEntries(eb, c, id, oldEnc, entries, enc); err != nil {
 			return err
-		}
-		if err := t.addEntries(id, entries, old); err != nil {
-			return err
-		}
-		if err := eb.Put(idb, enc); err != nil {
-			return errors.Wrapf(err, "writing index entries of %s %s", c, id)
 		}
 	}
 	return errors.Wrapf(rb.Put(idb, raw), "writing %s %s", c, id)
+}
+
+// replaceEntries moves record id of c from the index entries it holds,
+// oldEnc as its entry list in eb stores them, to entries (enc encoded).
+func (t *tx) replaceEntries(eb *bbolt.Bucket, c app.Collection, id string, oldEnc []byte, entries []app.IndexEntry, enc []byte) error {
+	old, err := decodeEntries(oldEnc)
+	if err != nil {
+		return errors.Wrapf(err, "index entries of %s %s", c, id)
+	}
+	if err := t.removeEntries(id, old, entries); err != nil {
+		return err
+	}
+	if err := t.addEntries(id, entries, old); err != nil {
+		return err
+	}
+	return errors.Wrapf(eb.Put([]byte(id), enc), "writing index entries of %s %s", c, id)
 }
 
 // checkUnique refuses, with a *DuplicateKeyError, a unique index key of
