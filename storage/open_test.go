@@ -165,15 +165,7 @@ func TestForeignFileRefused(t *testing.T) {
 // program would.
 func setSchema(t *testing.T, path string, v uint64) {
 	t.Helper()
-	bdb, err := bbolt.Open(path, 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer bdb.Close()
-	err = bdb.Update(func(tx *bbolt.Tx) error {
-		return tx.Bucket([]byte("meta")).Put([]byte("\x00schema"), binary.BigEndian.AppendUint64(nil, v))
-	})
-	if err != nil {
+	if err := storage.SetSchemaForTest(path, v); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -483,9 +475,7 @@ func TestMigrateFromSchema2IndexesTitleFacets(t *testing.T) {
 	if err := storage.DropIndexForTest(path, app.IdxTitleFacets); err != nil {
 		t.Fatal(err)
 	}
-	if err := storage.SetSchemaForTest(path, 2); err != nil {
-		t.Fatal(err)
-	}
+	setSchema(t, path, 2)
 
 	db = openMigrated(t, path, want)
 	got := map[string]string{}
@@ -555,9 +545,7 @@ func TestMigrateFromSchema3DropsCharacterKeys(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := storage.SetSchemaForTest(path, 3); err != nil {
-		t.Fatal(err)
-	}
+	setSchema(t, path, 3)
 
 	db = openMigrated(t, path, want)
 	_ = db.View(func(tx app.Tx) error {
