@@ -333,7 +333,7 @@ func (l *Library) upsertReader(tx Tx, actor Actor, in ReaderInput, today Date, o
 		upd.Status = ReaderActive // back on this year's list
 	}
 	o.ReaderID = old.ID
-	fields, _, err := changedFields(old, &upd)
+	fields, err := changedFieldNames(old, &upd)
 	if err != nil {
 		return err
 	}

@@ -153,11 +153,11 @@ func (l *Library) updateRecord(tx Tx, actor Actor, old, updated Record) error {
 
 // changedFields returns the top-level JSON fields of updated whose encoding
 // differs from old's (a field omitempty dropped reads as null), and the
-// version each had in old. Both records are encoded by json.Marshal, so
-// the fields are read from the encodings as they lie, with gjson, instead
-// of decoding each into a map: circulation writes a copy or a reader this
-// way at every check-out and check-in, and replaying a station's log does
-// it for every loan.
+// version each had in old: what an edit's event carries. Both records are
+// encoded by json.Marshal, so the fields are read from the encodings as
+// they lie, with gjson, instead of decoding each into a map. Code that needs
+// only the names (circulation, an import asking whether anything changed)
+// calls changedFieldNames, which encodes neither record.
 func changedFields(old, updated Record) (map[string]json.RawMessage, map[string]Version, error) {
 	ra, err := json.Marshal(old)
 	if err != nil {
