@@ -46,8 +46,11 @@ type BulkWriter struct {
 	limit int
 	// writing delivers the outcome of the batch being written, if any.
 	writing chan bulkResult
-	stats   BulkStats
-	err     error // the first failed batch; the writer stops there
+	// flushing delivers the outcome of the background flush of the
+	// batches written so far, if one is running (flushBehind).
+	flushing chan error
+	stats    BulkStats
+	err      error // the first failed batch or flush; the writer stops there
 }
 
 // bulkQueue is one batch: what one transaction writes.
@@ -55,6 +58,11 @@ type bulkQueue struct {
 	recs  []bulkRecord
 	evs   []bulkEvent
 	bytes int64 // keys and values queued, to grow the file ahead of them
+
+	// Made by prepare, outside the transaction: the records whose last Put
+	// this is, in order, and their writes, sorted per bucket.
+	keep []int
+	puts batch
 }
 
 func (q *bulkQueue) len() int { return len(q.recs) + len(q.evs) }
@@ -83,10 +91,25 @@ type bulkRecord struct {
 }
 
 // newBulkRecord makes the queued form of record id of collection c.
+// The index keys share one buffer, and unique entries their value: a
+// title has a dozen entries, and a load millions.
 func newBulkRecord(c app.Collection, id string, raw []byte, entries []app.IndexEntry) bulkRecord {
 	keys := make([]kv, len(entries))
+	n := 0
+	for _, e := range entries {
+		n += len(e.Key) + 1 + len(id)
+	}
+	buf := make([]byte, 0, n)
+	idb := []byte(id)
 	for i, e := range entries {
-		keys[i].k, keys[i].v = indexKey(e, id)
+		start := len(buf)
+		var unique bool
+		buf, unique = appendIndexKey(buf, e, id)
+		keys[i].k = buf[start:len(buf):len(buf)]
+		keys[i].v = []byte{}
+		if unique {
+			keys[i].v = idb
+		}
 	}
 	return bulkRecord{c: c, id: id, raw: raw, entries: entries, keys: keys, enc: encodeEntries(entries)}
 }
@@ -158,14 +181,62 @@ func (w *BulkWriter) flushIfFull(limit int) error {
 	if w.err != nil || w.q.len() < limit {
 		return w.err
 	}
+	q := w.q
+	// Prepared while the batch before is still being written: the writer,
+	// which bbolt keeps to one goroutine, has only what needs the
+	// transaction left to do.
+	q.prepare()
 	if err := w.wait(); err != nil {
 		return err
 	}
-	q := w.q
 	w.q = &bulkQueue{}
 	w.limit = min(2*w.limit, bulkBatchSize)
 	w.writing = make(chan bulkResult, 1)
-	go func(done chan<- bulkResult) { done <- w.write(q) }(w.writing)
+	go func(done chan<- bulkResult) {
+		res := w.write(q)
+		if res.err == nil {
+			res.err = w.flushBehind()
+		}
+		done <- res
+	}(w.writing)
+	return nil
+}
+
+// flushBehind starts writing the batches committed so far to the disk, in
+// the background, unless an earlier flush is still at it. The disk then
+// works while the next batches are made, and the fsync that ends the load
+// has only the last of them left to write. It runs on the goroutine that
+// writes batches, after each, so two flushes never overlap; it reports the
+// failure of the one before, and the load stops there.
+func (w *BulkWriter) flushBehind() error {
+	if w.flushing != nil {
+		select {
+		case err := <-w.flushing:
+			w.flushing = nil
+			if err != nil {
+				return classify(errors.Wrap(err, "syncing the bulk load"), w.db.path)
+			}
+		default:
+			return nil // still flushing
+		}
+	}
+	w.flushing = make(chan error, 1)
+	go func(done chan<- error) { done <- w.db.bolt.Sync() }(w.flushing)
+	return nil
+}
+
+// endFlush waits for the background flush, if any, and reports its
+// failure: a failed fsync may have dropped pages, so the load has failed
+// even if a later fsync succeeds.
+func (w *BulkWriter) endFlush() error {
+	if w.flushing == nil {
+		return nil
+	}
+	err := <-w.flushing
+	w.flushing = nil
+	if err != nil {
+		return classify(errors.Wrap(err, "syncing the bulk load"), w.db.path)
+	}
 	return nil
 }
 
@@ -218,8 +289,12 @@ func (db *DB) Bulk(fn func(w *BulkWriter) error) (BulkStats, error) {
 		err = werr
 	}
 	if err == nil && w.q.len() > 0 {
+		w.q.prepare()
 		w.record(w.write(w.q))
 		err = w.err
+	}
+	if ferr := w.endFlush(); err == nil {
+		err = ferr
 	}
 	if serr := db.bolt.Sync(); err == nil && serr != nil {
 		err = classify(errors.Wrap(serr, "syncing the bulk load"), db.path)
@@ -260,19 +335,52 @@ func (ib indexBuckets) of(index string) string {
 	return name
 }
 
-// presize makes room in b for the writes of recs, so that the lists of a
-// large batch are not copied again and again as they grow.
-func (b batch) presize(recs []bulkRecord, ib indexBuckets) {
+// prepare does the part of writing q that needs no transaction: it keeps
+// the last Put of each record and lists the writes of those, sorted per
+// bucket. Every index entry is listed; the transaction finds out which of
+// them a record already held, and writing those again changes nothing.
+func (q *bulkQueue) prepare() {
+	type recordKey struct {
+		c  app.Collection
+		id string
+	}
+	last := make(map[recordKey]int, len(q.recs))
+	for i, r := range q.recs {
+		last[recordKey{r.c, r.id}] = i
+	}
+	q.keep = make([]int, 0, len(last))
+	for i, r := range q.recs {
+		if last[recordKey{r.c, r.id}] == i {
+			q.keep = append(q.keep, i)
+		}
+	}
+	// Room for every list first, so the lists of a large batch are not
+	// copied again and again as they grow.
+	ib := indexBuckets{}
 	n := map[string]int{}
-	for _, r := range recs {
+	for _, i := range q.keep {
+		r := &q.recs[i]
 		n[string(recordBucket(r.c))]++
 		n[string(entriesBucket(r.c))]++
 		for _, e := range r.entries {
 			n[ib.of(e.Index)]++
 		}
 	}
+	q.puts = make(batch, len(n))
 	for name, c := range n {
-		b[name] = make([]kv, 0, c)
+		q.puts[name] = make([]kv, 0, c)
+	}
+	for _, i := range q.keep {
+		r := &q.recs[i]
+		for j, e := range r.entries {
+			q.puts.put(ib.of(e.Index), r.keys[j].k, r.keys[j].v)
+		}
+		idb := []byte(r.id)
+		q.puts.put(string(recordBucket(r.c)), idb, r.raw)
+		q.puts.put(string(entriesBucket(r.c)), idb, r.enc)
+	}
+	for _, list := range q.puts {
+		sortByKey(list)
 	}
 }
 
@@ -284,14 +392,17 @@ func (w *BulkWriter) write(q *bulkQueue) bulkResult {
 			growAhead(w.db.path, btx.Size()+bulkSpace(q.bytes))
 		}
 		stats = BulkStats{}
-		puts, dels := batch{}, batch{}
-		if err := q.planRecords(btx, puts, dels, &stats); err != nil {
+		evs, dels := batch{}, batch{}
+		if err := q.planRecords(btx, dels, &stats); err != nil {
 			return err
 		}
-		if err := q.planEvents(btx, puts, &stats); err != nil {
+		if err := q.planEvents(btx, evs, &stats); err != nil {
 			return err
 		}
-		return apply(btx, puts, dels)
+		for _, list := range evs {
+			sortByKey(list)
+		}
+		return apply(btx, dels, q.puts, evs)
 	})
 	if err != nil {
 		return bulkResult{err: classify(err, w.db.path)}
@@ -308,26 +419,15 @@ func bulkSpace(n int64) int64 { return 2*n + 1<<20 }
 // bbolt remaps little, and a small load should not leave a larger file.
 const minGrowAhead = 1 << 20
 
-// planRecords turns the queued records into writes and deletions, reading
-// the caller's transaction btx for entries already stored.
-func (q *bulkQueue) planRecords(btx *bbolt.Tx, puts, dels batch, stats *BulkStats) error {
-	// The last Put of a record wins.
-	type recordKey struct {
-		c  app.Collection
-		id string
-	}
-	last := make(map[recordKey]int, len(q.recs))
-	for i, r := range q.recs {
-		last[recordKey{r.c, r.id}] = i
-	}
+// planRecords checks the prepared records against what the caller's
+// transaction btx holds (unique keys held by other records, entries a record
+// no longer has) and lists the deletions that follow.
+func (q *bulkQueue) planRecords(btx *bbolt.Tx, dels batch, stats *BulkStats) error {
 	claimed := map[string]string{} // index \x00 key → record, within this batch
 	ib := indexBuckets{}
-	puts.presize(q.recs, ib)
 	added := map[app.Collection]int{}
-	for i, r := range q.recs {
-		if last[recordKey{r.c, r.id}] != i {
-			continue
-		}
+	for _, i := range q.keep {
+		r := &q.recs[i]
 		for _, e := range r.entries {
 			if !e.Unique {
 				continue
@@ -363,17 +463,14 @@ func (q *bulkQueue) planRecords(btx *bbolt.Tx, puts, dels batch, stats *BulkStat
 			}
 			dels.put(ib.of(e.Index), k, nil)
 		}
-		for j, e := range r.entries {
+		for _, e := range r.entries {
 			if !slices.Contains(old, e) {
-				puts.put(ib.of(e.Index), r.keys[j].k, r.keys[j].v)
 				stats.IndexEntries++
 			}
 		}
 		if rb := btx.Bucket(recordBucket(r.c)); rb == nil || rb.Get(idb) == nil {
 			added[r.c]++
 		}
-		puts.put(string(recordBucket(r.c)), idb, r.raw)
-		puts.put(string(entriesBucket(r.c)), idb, r.enc)
 		stats.Records++
 	}
 	for c, n := range added {
@@ -412,9 +509,10 @@ func (q *bulkQueue) planEvents(btx *bbolt.Tx, puts batch, stats *BulkStats) erro
 	return nil
 }
 
-// apply makes the planned writes in the caller's transaction btx, bucket by
-// bucket in key order, which is what bbolt writes fastest.
-func apply(btx *bbolt.Tx, puts, dels batch) error {
+// apply makes the planned deletions, then the writes of each batch in
+// puts, in the caller's transaction btx. The writes of each bucket must be
+// in key order, which is what bbolt writes fastest.
+func apply(btx *bbolt.Tx, dels batch, puts ...batch) error {
 	for name, list := range dels {
 		b := btx.Bucket([]byte(name))
 		if b == nil {
@@ -426,18 +524,19 @@ func apply(btx *bbolt.Tx, puts, dels batch) error {
 			}
 		}
 	}
-	for name, list := range puts {
-		b, err := btx.CreateBucketIfNotExists([]byte(name))
-		if err != nil {
-			return errors.Wrapf(err, "creating bucket %s", name)
-		}
-		if !strings.HasPrefix(name, "idx/") {
-			b.FillPercent = appendFillPercent
-		}
-		sortByKey(list)
-		for _, p := range list {
-			if err := b.Put(p.k, p.v); err != nil {
-				return errors.Wrapf(err, "writing to %s", name)
+	for _, batch := range puts {
+		for name, list := range batch {
+			b, err := btx.CreateBucketIfNotExists([]byte(name))
+			if err != nil {
+				return errors.Wrapf(err, "creating bucket %s", name)
+			}
+			if !strings.HasPrefix(name, "idx/") {
+				b.FillPercent = appendFillPercent
+			}
+			for _, p := range list {
+				if err := b.Put(p.k, p.v); err != nil {
+					return errors.Wrapf(err, "writing to %s", name)
+				}
 			}
 		}
 	}

@@ -87,14 +87,22 @@ func TestBulkMatchesPut(t *testing.T) {
 		t.Errorf("Check after bulk load: %+v", err)
 	}
 
-	// A second load replaces records and their index entries.
+	// A second load replaces records and their index entries. The last Put
+	// of a record in one batch wins: the barcodes of the ones before it
+	// are not left in the index.
 	var changed []app.Record
 	for i := range 150 {
 		c := &app.Copy{Meta: app.Meta{ID: copyID(i)}, Barcode: "NEW" + barcode(i), TitleID: "t-other"}
 		changed = append(changed, c)
 	}
 	if _, err := db.BulkLoad(func(put func(app.Record) error) error {
-		for _, r := range changed {
+		for i, r := range changed {
+			if i%10 == 0 {
+				first := &app.Copy{Meta: app.Meta{ID: copyID(i)}, Barcode: "FIRST" + barcode(i), TitleID: "t-first"}
+				if err := put(first); err != nil {
+					return err
+				}
+			}
 			if err := put(r); err != nil {
 				return err
 			}

@@ -74,14 +74,21 @@ func entriesBucket(c app.Collection) []byte { return []byte("ent/" + string(c)) 
 // indexKey is the key of entry e of record id in its index bucket, and the
 // value stored under it.
 func indexKey(e app.IndexEntry, id string) (key, val []byte) {
-	if e.Unique {
-		return []byte(e.Key), []byte(id)
+	key, unique := appendIndexKey(make([]byte, 0, len(e.Key)+1+len(id)), e, id)
+	if unique {
+		return key, []byte(id)
 	}
-	k := make([]byte, 0, len(e.Key)+1+len(id))
-	k = append(k, e.Key...)
-	k = append(k, 0)
-	k = append(k, id...)
-	return k, []byte{}
+	return key, []byte{}
+}
+
+// appendIndexKey appends indexKey's key to dst, and says whether the value
+// is the record ID (a unique entry) rather than empty.
+func appendIndexKey(dst []byte, e app.IndexEntry, id string) ([]byte, bool) {
+	dst = append(dst, e.Key...)
+	if e.Unique {
+		return dst, true
+	}
+	return append(append(dst, 0), id...), false
 }
 
 // splitIndexKey undoes indexKey.
