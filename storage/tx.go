@@ -25,6 +25,43 @@ type tx struct {
 	// moves more of a growing node; made in key order, just before commit
 	// or before anything reads that index, they cost what appends cost.
 	pending map[string][]pendingWrite
+	// cursors keeps a cursor for get in each of the buckets read last,
+	// in the transaction's own memory: a desk's transaction reads a
+	// handful of buckets, and a map would cost more than it saves there.
+	cursors [8]keptCursor
+	nextCur int
+}
+
+type keptCursor struct {
+	b *bbolt.Bucket
+	c *bbolt.Cursor
+}
+
+// get is b.Get(key) through a cursor kept for b until the transaction
+// ends. bbolt's Get makes a cursor and grows its stack for every read, and
+// a check-out or a sync batch reads dozens of keys: a kept cursor starts
+// each seek from the bucket's root again, with the stack it has. Seeking
+// again is what bbolt asks after a write, so writes in between are safe.
+func (t *tx) get(b *bbolt.Bucket, key []byte) []byte {
+	k, v := t.cursor(b).Seek(key)
+	if !bytes.Equal(k, key) {
+		return nil
+	}
+	return v
+}
+
+// cursor returns the cursor kept for b. Only code that calls nothing else
+// while it moves the cursor may use it: the next get moves it.
+func (t *tx) cursor(b *bbolt.Bucket) *bbolt.Cursor {
+	for i := range t.cursors {
+		if t.cursors[i].b == b {
+			return t.cursors[i].c
+		}
+	}
+	c := b.Cursor()
+	t.cursors[t.nextCur] = keptCursor{b, c}
+	t.nextCur = (t.nextCur + 1) % len(t.cursors)
+	return c
 }
 
 // pendingWrite is one index write tx has not made yet; n is its place in
@@ -149,7 +186,7 @@ func (t *tx) Get(c app.Collection, id string, into any) (bool, error) {
 	if b == nil {
 		return false, nil
 	}
-	raw := b.Get([]byte(id))
+	raw := t.get(b, []byte(id))
 	if raw == nil {
 		return false, nil
 	}
@@ -203,7 +240,7 @@ func (t *tx) putEncoded(r app.Record, raw []byte) error {
 	}
 	idb := []byte(id)
 	enc := encodeEntries(entries)
-	oldEnc := eb.Get(idb)
+	oldEnc := t.get(eb, idb)
 	// A record whose index keys stay as they were (a copy lent or
 	// returned) holds its unique keys already: only new keys are checked.
 	changed := oldEnc == nil || !bytes.Equal(oldEnc, enc)
@@ -212,7 +249,7 @@ func (t *tx) putEncoded(r app.Record, raw []byte) error {
 			return err
 		}
 	}
-	if rb.Get(idb) == nil {
+	if t.get(rb, idb) == nil {
 		if err := addRecordCount(t.btx, c, 1); err != nil {
 			return err
 		}
@@ -253,7 +290,7 @@ func (t *tx) checkUnique(id string, entries []app.IndexEntry) error {
 			return err
 		}
 		if b != nil {
-			if holder := b.Get([]byte(e.Key)); holder != nil && string(holder) != id {
+			if holder := t.get(b, []byte(e.Key)); holder != nil && string(holder) != id {
 				return app.NewDuplicateKeyError(e.Index, e.Key, string(holder))
 			}
 		}
@@ -274,7 +311,7 @@ func (t *tx) removeEntries(id string, old, keep []app.IndexEntry) error {
 			if err != nil {
 				return err
 			}
-			if b == nil || !bytes.Equal(b.Get(k), v) {
+			if b == nil || !bytes.Equal(t.get(b, k), v) {
 				continue // held by another record since: not ours to remove
 			}
 		}
@@ -306,11 +343,11 @@ func (t *tx) Delete(c app.Collection, id string) error {
 	}
 	rb := t.btx.Bucket(recordBucket(c))
 	idb := []byte(id)
-	if rb == nil || rb.Get(idb) == nil {
+	if rb == nil || t.get(rb, idb) == nil {
 		return nil
 	}
 	if eb := t.btx.Bucket(entriesBucket(c)); eb != nil {
-		old, err := decodeEntries(eb.Get(idb))
+		old, err := decodeEntries(t.get(eb, idb))
 		if err != nil {
 			return errors.Wrapf(err, "index entries of %s %s", c, id)
 		}
@@ -333,11 +370,11 @@ func (t *tx) Lookup(index, key string) ([]string, error) {
 		return nil, err
 	}
 	var ids []string
-	if v := b.Get([]byte(key)); len(v) > 0 {
+	if v := t.get(b, []byte(key)); len(v) > 0 {
 		ids = append(ids, string(v))
 	}
 	prefix := append([]byte(key), 0)
-	c := b.Cursor()
+	c := t.cursor(b)
 	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
 		if kk, id := splitIndexKey(k, v); kk == key {
 			ids = append(ids, id)
@@ -426,7 +463,7 @@ func (t *tx) Meta(key string) ([]byte, error) {
 	if b == nil {
 		return nil, nil
 	}
-	v := b.Get([]byte(key))
+	v := t.get(b, []byte(key))
 	if len(v) == 0 {
 		return nil, nil
 	}
@@ -457,7 +494,11 @@ func lastSeq(btx *bbolt.Tx, station string) (uint64, error) {
 	if b == nil {
 		return 0, nil
 	}
-	v := b.Get([]byte(station))
+	return vectorSeq(b.Get([]byte(station)), station)
+}
+
+// vectorSeq reads station's vector entry v; nil is none.
+func vectorSeq(v []byte, station string) (uint64, error) {
 	if v == nil {
 		return 0, nil
 	}
@@ -472,9 +513,12 @@ func (t *tx) AppendEvent(e *app.Event) error {
 	if strings.IndexByte(e.Station, 0) >= 0 {
 		return errors.Newf("event %s: station ID contains a zero byte", e.ID)
 	}
-	have, err := lastSeq(t.btx, e.Station)
-	if err != nil {
-		return err
+	var have uint64
+	if vb := t.btx.Bucket(bucketVector); vb != nil {
+		var err error
+		if have, err = vectorSeq(t.get(vb, []byte(e.Station)), e.Station); err != nil {
+			return err
+		}
 	}
 	switch {
 	case e.Seq == 0:
