@@ -81,7 +81,8 @@ func (*Daily) Indexes() []IndexEntry { return nil }
 // linked to the reader: when a loan is anonymised its day is taken away like
 // any other change to the loan, so an anonymised loan leaves nothing here
 // that leads back to its reader, and distinct readers over a period are the
-// reader records with a day in it. It is encoded by hand (recordjson.go).
+// reader records with a day in it. It is encoded by hand (recordjson.go),
+// and a transaction's new days are appended to its text (series.go).
 type LoanDays struct {
 	ID string `json:"id"`
 	N  Counts `json:"n,omitempty"`
@@ -295,10 +296,7 @@ type dailyTally struct {
 	tx     Tx
 	loc    *time.Location
 	days   map[Date]*Daily
-	series map[string]*LoanDays
-	// stored holds each series as read, so one that ends as it began (a
-	// check-in takes a loan's day away and gives it back) is not rewritten.
-	stored map[string]Counts
+	series map[string]*seriesTally
 	// fresh is set by a backfill, which starts from no aggregates and only
 	// adds loans: series are then gathered in collected, as indexes into
 	// dayNames (four bytes a loan), and written once at the end, instead of
@@ -310,7 +308,7 @@ type dailyTally struct {
 }
 
 func newDailyTally(tx Tx, loc *time.Location) *dailyTally {
-	return &dailyTally{tx: tx, loc: loc, days: map[Date]*Daily{}, series: map[string]*LoanDays{}, stored: map[string]Counts{}}
+	return &dailyTally{tx: tx, loc: loc, days: map[Date]*Daily{}, series: map[string]*seriesTally{}}
 }
 
 // day returns day d's counters.
@@ -346,17 +344,15 @@ func (t *dailyTally) bumpDays(id string, d Date, n int) error {
 		t.collected[id] = append(t.collected[id], i)
 		return nil
 	}
-	p, ok := t.series[id]
+	s, ok := t.series[id]
 	if !ok {
-		p = &LoanDays{}
-		if _, err := t.tx.Get(CollDaily, id, p); err != nil {
+		var err error
+		if s, err = loadSeries(t.tx, id); err != nil {
 			return errors.Wrapf(err, "reading %s", id)
 		}
-		p.ID = id
-		t.series[id] = p
-		t.stored[id] = maps.Clone(p.N)
+		t.series[id] = s
 	}
-	bump((*map[string]int)(&p.N), string(d), n)
+	s.delta[d] += n
 	return nil
 }
 
@@ -462,21 +458,23 @@ func (t *dailyTally) flush() error {
 	}
 	sort.Strings(ids)
 	for _, id := range ids {
-		p := t.series[id]
-		if maps.Equal(p.N, t.stored[id]) {
+		// A series that ends as it began (a loan's day taken away and given
+		// back) is not rewritten.
+		raw, changed, err := t.series[id].encode(id)
+		switch {
+		case err != nil:
+		case !changed:
 			continue
-		}
-		var err error
-		if len(p.N) == 0 {
+		case raw == nil:
 			err = t.tx.Delete(CollDaily, id)
-		} else {
-			err = t.tx.Put(p)
+		default:
+			err = t.tx.PutEncoded(&LoanDays{ID: id}, raw)
 		}
 		if err != nil {
 			return errors.Wrapf(err, "saving %s", id)
 		}
 	}
-	t.days, t.series, t.stored = map[Date]*Daily{}, map[string]*LoanDays{}, map[string]Counts{}
+	t.days, t.series = map[Date]*Daily{}, map[string]*seriesTally{}
 	return nil
 }
 
@@ -534,7 +532,7 @@ func (l *Library) tallyFor(tx Tx) (t *dailyTally, shared bool) {
 // is about to clear the daily records and recount them (rebuild).
 func (l *Library) dropTally(tx Tx) {
 	if l.tally != nil && l.tally.tx == tx {
-		l.tally.days, l.tally.series, l.tally.stored = map[Date]*Daily{}, map[string]*LoanDays{}, map[string]Counts{}
+		l.tally.days, l.tally.series = map[Date]*Daily{}, map[string]*seriesTally{}
 	}
 }
 
