@@ -208,9 +208,10 @@ func (w *BulkWriter) flushIfFull(limit int) error {
 // flushBehind starts writing the batches committed so far to the disk, in
 // the background, unless an earlier flush is still at it. The disk then
 // works while the next batches are made, and the fsync that ends the load
-// has only the last of them left to write. It runs on the goroutine that
-// writes batches, after each, so two flushes never overlap; it reports the
-// failure of the one before, and the load stops there.
+// has only the last of them left to write. It runs after each batch, on
+// the goroutine that wrote it; batches are written one at a time, so two
+// flushes never overlap. It reports the failure of the flush before, and
+// the load stops there.
 func (w *BulkWriter) flushBehind() error {
 	if w.flushing != nil {
 		select {
