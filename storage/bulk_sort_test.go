@@ -47,3 +47,25 @@ func TestSortByKey(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSortGrouped sorts a batch's search index entries: 12,500
+// titles in ID order, nine tokens each from a vocabulary of 5,000. (Placing
+// each entry by counting per key, instead of chaining each key's entries,
+// measured no faster: checking the order afterwards costs what the chains
+// save.)
+func BenchmarkSortGrouped(b *testing.B) {
+	zipf := rand.NewZipf(rand.New(rand.NewPCG(5, 6)), 1.1, 1, 4999)
+	var list []kv
+	for id := range 12_500 {
+		for range 9 {
+			list = append(list, kv{k: fmt.Appendf(nil, "w:tok%04d\x0001JCX%021d", zipf.Uint64(), id), v: []byte{}})
+		}
+	}
+	work := make([]kv, len(list))
+	for b.Loop() {
+		copy(work, list)
+		if !sortGrouped(work) {
+			b.Fatal("not sorted by groups")
+		}
+	}
+}
