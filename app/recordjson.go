@@ -93,17 +93,27 @@ func (c *Copy) appendJSON(out []byte) ([]byte, bool) {
 }
 
 func (p *LoanDays) appendJSON(out []byte) ([]byte, bool) {
-	out = append(out, `{"id":`...)
-	out = AppendJSONString(out, p.ID)
+	var plain string
 	if len(p.N) > 0 {
-		plain, ok := p.N.plain()
-		if !ok {
+		var ok bool
+		if plain, ok = p.N.plain(); !ok {
 			return nil, false
 		}
+	}
+	return appendLoanDays(out, p.ID, plain), true
+}
+
+// appendLoanDays writes the LoanDays id whose counts are plain (Counts.plain's
+// form; "" for none), as json.Marshal does. A transaction's tally writes
+// series this way too (series.go).
+func appendLoanDays(out []byte, id, plain string) []byte {
+	out = append(out, `{"id":`...)
+	out = AppendJSONString(out, id)
+	if plain != "" {
 		out = append(out, `,"n":`...)
 		out = AppendJSONString(out, plain)
 	}
-	return append(out, '}'), true
+	return append(out, '}')
 }
 
 // appendMeta opens a record's object and writes its Meta fields.

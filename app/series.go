@@ -64,12 +64,7 @@ func (s *seriesTally) encode(id string) (raw []byte, changed bool, err error) {
 	slices.Sort(days)
 	if s.decoded == nil {
 		if plain, ok := s.appended(days); ok {
-			out := make([]byte, 0, len(plain)+len(id)+16)
-			out = append(out, `{"id":`...)
-			out = AppendJSONString(out, id)
-			out = append(out, `,"n":"`...)
-			out = append(out, plain...)
-			return append(out, `"}`...), true, nil
+			return appendLoanDays(make([]byte, 0, len(plain)+len(id)+16), id, string(plain)), true, nil
 		}
 	}
 	n, err := s.counts()
