@@ -218,7 +218,7 @@ func (w *BulkWriter) flushBehind() error {
 		case err := <-w.flushing:
 			w.flushing = nil
 			if err != nil {
-				return classify(errors.Wrap(err, "syncing the bulk load"), w.db.path)
+				return w.db.bulkSyncFailed(err)
 			}
 		default:
 			return nil // still flushing
@@ -239,9 +239,14 @@ func (w *BulkWriter) endFlush() error {
 	err := <-w.flushing
 	w.flushing = nil
 	if err != nil {
-		return classify(errors.Wrap(err, "syncing the bulk load"), w.db.path)
+		return w.db.bulkSyncFailed(err)
 	}
 	return nil
+}
+
+// bulkSyncFailed is the error of a bulk load whose fsync failed with err.
+func (db *DB) bulkSyncFailed(err error) error {
+	return classify(errors.Wrap(err, "syncing the bulk load"), db.path)
 }
 
 // wait waits for the batch being written and reports the first failure.
@@ -301,7 +306,7 @@ func (db *DB) Bulk(fn func(w *BulkWriter) error) (BulkStats, error) {
 		err = ferr
 	}
 	if serr := db.bolt.Sync(); err == nil && serr != nil {
-		err = classify(errors.Wrap(serr, "syncing the bulk load"), db.path)
+		err = db.bulkSyncFailed(serr)
 	}
 	return w.stats, err
 }
