@@ -10,6 +10,7 @@ import (
 	bbolt "go.etcd.io/bbolt"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/internal/gcmode"
 )
 
 // BulkBatchSize is the most records and events one bulk transaction holds.
@@ -286,6 +287,7 @@ func (db *DB) Bulk(fn func(w *BulkWriter) error) (BulkStats, error) {
 	}
 	db.writers.Lock()
 	defer db.writers.Unlock()
+	defer gcmode.Throughput()()
 	noSync := db.bolt.NoSync
 	db.bolt.NoSync = true
 	defer func() { db.bolt.NoSync = noSync }()

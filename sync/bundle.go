@@ -16,6 +16,7 @@ import (
 	"github.com/cockroachdb/errors"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/internal/gcmode"
 )
 
 // A bundle carries events on a USB stick. Its layout:
@@ -270,6 +271,9 @@ func ImportBundle(r io.Reader, n *Node) (int, error) {
 	before, err := n.Vector()
 	if err != nil {
 		return 0, err
+	}
+	if b.Count > defaultBatchEvents {
+		defer gcmode.Throughput()()
 	}
 	err = b.Events(defaultBatchEvents, func(evs []*app.Event) error {
 		_, err := n.applyBatch(b.Signer, evs)

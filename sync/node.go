@@ -12,6 +12,7 @@ import (
 	"github.com/cockroachdb/errors"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/internal/gcmode"
 )
 
 // Remote is the other end of an exchange: over HTTPS (Client), in the same
@@ -531,6 +532,9 @@ func (n *Node) pull(ctx context.Context, peer string, r Remote, theirs map[strin
 	have, err := n.Vector()
 	if err != nil || waiting(theirs, have) == 0 {
 		return err
+	}
+	if waiting(theirs, have) > n.BatchEvents {
+		defer gcmode.Throughput()() // a long pull, such as a station's first
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	next := make(chan pulled, 1)

@@ -14,6 +14,7 @@ import (
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/app/marc"
 	"github.com/circa-library/circa/assets/i18n"
+	"github.com/circa-library/circa/internal/gcmode"
 )
 
 // MARCSyntax says how a MARC file is written.
@@ -225,6 +226,7 @@ func ImportMARC(ctx context.Context, lib *app.Library, actor app.Actor, r io.Rea
 		for range batches { // the reader is done with r when this ends
 		}
 	}()
+	defer gcmode.Throughput()()
 	rep := &Report{}
 	ended := false
 	for b := range batches {

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/internal/gcmode"
 )
 
 // Table is a spreadsheet: a header row and the rows under it.
@@ -377,6 +378,7 @@ func ImportTitleTable(ctx context.Context, lib *app.Library, actor app.Actor, t 
 	}
 	items := TitleRows(t, m)
 	rep := &Report{Records: len(items), Good: len(items)}
+	defer gcmode.Throughput()()
 	for start := 0; start < len(items); start += batchSize {
 		if ctx.Err() != nil {
 			rep.Cancelled = true
