@@ -229,6 +229,19 @@ func TestExportCommands(t *testing.T) {
 			t.Errorf("%v wrote nothing: %v", tc.args, err)
 		}
 	}
+	// --to is the period's last day, as on the statistics screen: a period
+	// of one day is from and to the same date.
+	day := filepath.Join(dir, "one-day.csv")
+	if r := circa(t, staff, "", "--data", data, "export", "stats", "--report", "summary", "--format", "csv",
+		"--from", "2026-03-02", "--to", "2026-03-02", "--out", day); r.code != 0 {
+		t.Errorf("a one-day period: %+v", r)
+	} else if raw, _ := os.ReadFile(day); !strings.Contains(string(raw), "2026-03-02 – 2026-03-02") {
+		t.Errorf("a one-day period's report is headed %q", strings.SplitN(string(raw), "\n", 2)[0])
+	}
+	if r := circa(t, staff, "", "--data", data, "export", "stats", "--report", "summary",
+		"--from", "2026-03-03", "--to", "2026-03-02", "--out", day); r.code == 0 {
+		t.Errorf("a period that ends before it starts was accepted: %+v", r)
+	}
 	raw, _ := os.ReadFile(filepath.Join(dir, "export-all"))
 	if strings.Contains(string(raw), "argon2id") || !strings.Contains(string(raw), `"collection":"readers"`) {
 		t.Error("the JSON lines export leaks a hash or lacks readers")

@@ -106,17 +106,21 @@ func exportTo(lib *app.Library, actor app.Actor, what, format, report, from, to 
 	return export.Data(lib, actor, what, w, f)
 }
 
-// period reads --from/--to, defaulting to the last 30 days.
+// period reads --from/--to, defaulting to the last 30 days. --to names the
+// last day of the period, as the statistics screen's "to" does, and the
+// period returned ends the day after it.
 func period(lib *app.Library, from, to string) (app.Date, app.Date, error) {
 	today := lib.Today()
 	toD, fromD := today.AddDays(1), today.AddDays(-29)
-	var err error
 	if to != "" {
-		if toD, err = app.ParseDate(to); err != nil {
+		last, err := app.ParseDate(to)
+		if err != nil {
 			return "", "", err
 		}
+		toD = last.AddDays(1)
 	}
 	if from != "" {
+		var err error
 		if fromD, err = app.ParseDate(from); err != nil {
 			return "", "", err
 		}
