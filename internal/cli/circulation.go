@@ -163,19 +163,23 @@ func runLoans(c *ctx, args []string) error {
 		Position int    `json:"position,omitempty"`
 		PickupBy string `json:"pickup_by,omitempty"`
 	}
-	var lj []loanJSON
+	// Days are the library's (a loan at 07:30 in Beijing is 23:30 the day
+	// before in UTC), written YYYY-MM-DD in JSON and as the language writes
+	// them in the table.
+	loc := d.Library.Location()
+	lj := []loanJSON{}
 	for _, v := range loans {
-		j := loanJSON{Title: v.Title.Title, Out: i18n.Date(v.Loan.Out), Due: string(v.Loan.Due),
+		j := loanJSON{Title: v.Title.Title, Out: string(app.DateOf(v.Loan.Out, loc)), Due: string(v.Loan.Due),
 			Overdue: v.OverdueDays, Renewals: v.Loan.Renewals}
 		if v.Copy != nil {
 			j.Barcode = v.Copy.Barcode
 		}
 		if v.Loan.Returned != nil {
-			j.Returned = i18n.Date(*v.Loan.Returned)
+			j.Returned = string(app.DateOf(*v.Loan.Returned, loc))
 		}
 		lj = append(lj, j)
 	}
-	var hj []holdJSON
+	hj := []holdJSON{}
 	for _, h := range holds {
 		hj = append(hj, holdJSON{Title: h.Title.Title, Status: string(h.Hold.Status), Position: h.Position, PickupBy: string(h.Hold.PickupBy)})
 	}
@@ -190,18 +194,18 @@ func runLoans(c *ctx, args []string) error {
 	c.println(i18n.T("cli.loans.reader", "name", r.Name, "card", r.Card, "class", r.Class))
 	var rows [][]string
 	for _, j := range lj {
-		due := j.Due
+		due := shownDate(j.Due)
 		if j.Overdue > 0 {
 			due += " " + i18n.T("cli.loans.overdue", "days", strconv.Itoa(j.Overdue))
 		}
-		rows = append(rows, []string{j.Barcode, j.Title, j.Out, due, j.Returned})
+		rows = append(rows, []string{j.Barcode, j.Title, shownDate(j.Out), due, shownDate(j.Returned)})
 	}
 	c.table([]string{i18n.T("cli.batch.barcode"), i18n.T("cli.loans.title"), i18n.T("cli.loans.out"), i18n.T("cli.loans.due"), i18n.T("cli.loans.returned")}, rows)
 	if len(hj) > 0 {
 		c.println("")
 		var hr [][]string
 		for _, h := range hj {
-			hr = append(hr, []string{h.Title, i18n.T("cli.hold." + h.Status), strconv.Itoa(h.Position), h.PickupBy})
+			hr = append(hr, []string{h.Title, i18n.T("cli.hold." + h.Status), strconv.Itoa(h.Position), shownDate(h.PickupBy)})
 		}
 		c.table([]string{i18n.T("cli.loans.title"), i18n.T("cli.loans.hold_status"), i18n.T("cli.loans.position"), i18n.T("cli.loans.pickup_by")}, hr)
 	}
@@ -209,4 +213,13 @@ func runLoans(c *ctx, args []string) error {
 		c.println(i18n.T("cli.loans.owed", "amount", i18n.Money(int64(owed))))
 	}
 	return nil
+}
+
+// shownDate writes a YYYY-MM-DD day as the user's language does; an empty
+// day stays empty.
+func shownDate(day string) string {
+	if day == "" {
+		return ""
+	}
+	return i18n.Date(app.Date(day).Time())
 }

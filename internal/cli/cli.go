@@ -10,8 +10,10 @@ import (
 	"sort"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/cockroachdb/errors"
+	"golang.org/x/text/width"
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/assets"
@@ -254,12 +256,52 @@ func (c *ctx) writeJSON(v any) error {
 }
 
 func (c *ctx) table(header []string, rows [][]string) {
-	tw := tabwriter.NewWriter(c.env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, strings.Join(header, "\t"))
-	for _, r := range rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
+	writeTable(c.env.Stdout, header, rows)
+}
+
+// writeTable writes rows under a header in columns two spaces apart,
+// padding each cell by the columns it takes in a terminal: a Chinese
+// character takes two, which text/tabwriter counts as one, so its tables
+// of names and classes came out ragged.
+func writeTable(w io.Writer, header []string, rows [][]string) {
+	all := append([][]string{header}, rows...)
+	var widths []int
+	for _, r := range all {
+		for i, cell := range r {
+			if i == len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], termWidth(cell))
+		}
 	}
-	tw.Flush()
+	var b strings.Builder
+	for _, r := range all {
+		for i, cell := range r {
+			b.WriteString(cell)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-termWidth(cell)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	io.WriteString(w, b.String())
+}
+
+// termWidth is how many terminal columns s takes: two for East Asian wide
+// and fullwidth characters, none for combining marks and zero-width
+// characters, one for the rest.
+func termWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case unicode.In(r, unicode.Mn, unicode.Me, unicode.Cf):
+		case width.LookupRune(r).Kind() == width.EastAsianWide, width.LookupRune(r).Kind() == width.EastAsianFullwidth:
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 // readLines reads a file of barcodes, one per line (blank lines and lines

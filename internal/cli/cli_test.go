@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/assets/i18n"
 	"github.com/circa-library/circa/internal/cli"
 	circasync "github.com/circa-library/circa/sync"
@@ -86,8 +87,20 @@ func TestCommandLine(t *testing.T) {
 		t.Fatalf("batch lines: %+v", lines)
 	}
 	r = circa(t, staff, "", "--data", data, "loans", "--reader", "R000021", "--json")
-	if r.code != 0 || !strings.Contains(r.stdout, `"loans"`) {
-		t.Fatalf("loans: %+v", r)
+	var held struct {
+		Loans []struct{ Barcode, Out, Due string }
+		Holds []json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &held); r.code != 0 || err != nil || len(held.Loans) == 0 || held.Holds == nil {
+		t.Fatalf("loans --json (%v): %+v", err, r)
+	}
+	for _, l := range held.Loans {
+		if _, err := app.ParseDate(l.Out); err != nil {
+			t.Errorf("loan of %s: out %q is not a YYYY-MM-DD day", l.Barcode, l.Out)
+		}
+		if _, err := app.ParseDate(l.Due); err != nil {
+			t.Errorf("loan of %s: due %q is not a YYYY-MM-DD day", l.Barcode, l.Due)
+		}
 	}
 	r = circa(t, staff, "", "--data", data, "--lang", "zh-Hans", "batch", "checkin", codes)
 	if r.code != 0 || !strings.Contains(r.stdout, "条码") {

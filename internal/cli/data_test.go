@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/circa-library/circa/app"
@@ -107,4 +108,28 @@ func itoa(i int) string {
 		i /= 10
 	}
 	return string(b)
+}
+
+func TestTablesLineUpInATerminal(t *testing.T) {
+	var b strings.Builder
+	writeTable(&b, []string{"条码", "姓名", "班级"}, [][]string{
+		{"R000023", "程强", "一年级1班"},
+		{"R000087", "徐博文", "一年级1班"},
+		{"R1", "Ann", "Ｆｕｌｌ"},
+		{"R2", "Zoë", "-"},
+	})
+	want := "" +
+		"条码     姓名    班级\n" +
+		"R000023  程强    一年级1班\n" +
+		"R000087  徐博文  一年级1班\n" +
+		"R1       Ann     Ｆｕｌｌ\n" +
+		"R2       Zoë     -\n"
+	if got := b.String(); got != want {
+		t.Errorf("table:\n%s\nwant:\n%s", got, want)
+	}
+	for s, w := range map[string]int{"": 0, "abc": 3, "程强": 4, "一年级1班": 9, "Zoe\u0301": 3, "Ｆ": 2, "a\u200bb": 2} {
+		if got := termWidth(s); got != w {
+			t.Errorf("termWidth(%q) = %d, want %d", s, got, w)
+		}
+	}
 }
