@@ -2,6 +2,7 @@ package cli
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/assets/i18n"
@@ -107,16 +108,32 @@ func checkInText(r *app.CheckInResult) string {
 	case !r.WasOnLoan && r.Action == app.ActionShelve:
 		s = i18n.T("cli.checkin.not_on_loan", "title", title)
 	case r.Action == app.ActionHoldShelf:
-		s = i18n.T("cli.checkin.hold_shelf", "title", title, "reader", r.HoldFor.Name, "until", string(r.PickupBy))
+		s = i18n.T("cli.checkin.hold_shelf", "title", title, "reader", r.HoldFor.Name, "until", shownDate(string(r.PickupBy)))
 	case r.Action == app.ActionTransit:
 		s = i18n.T("cli.checkin.transit", "title", title, "location", r.TransitTo)
 	default:
 		s = i18n.T("cli.checkin.shelve", "title", title)
 	}
-	if r.OverdueDays > 0 {
-		s += " " + i18n.T("cli.checkin.overdue", "days", strconv.Itoa(r.OverdueDays), "fine", i18n.Money(int64(r.Fine)))
+	parts := []string{s}
+	switch {
+	case r.OverdueDays > 0 && r.Fine > 0:
+		parts = append(parts, i18n.T("cli.checkin.overdue", "days", strconv.Itoa(r.OverdueDays), "fine", i18n.Money(int64(r.Fine))))
+	case r.OverdueDays > 0:
+		parts = append(parts, i18n.T("cli.checkin.late", "days", strconv.Itoa(r.OverdueDays)))
 	}
-	return s
+	if r.SuspendedTo != "" {
+		parts = append(parts, i18n.T("cli.checkin.suspended", "date", shownDate(string(r.SuspendedTo))))
+	}
+	return sentences(parts...)
+}
+
+// sentences joins whole sentences as the language does: Chinese puts
+// nothing after its full stop, English a space.
+func sentences(parts ...string) string {
+	if i18n.Current().Lang() == i18n.Chinese {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts, " ")
 }
 
 func runLoans(c *ctx, args []string) error {
