@@ -1,11 +1,11 @@
 package ui
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/explain"
 	"github.com/circa-library/circa/assets/i18n"
 )
 
@@ -46,69 +46,10 @@ func firstLine(s string) string {
 
 // refusalText translates a refusal, formatting its facts for people: dates
 // in the language's form, money as yuan, field and status names translated.
-func refusalText(r *app.Refusal) string {
-	keys := make([]string, 0, len(r.Facts))
-	for k := range r.Facts {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	args := make([]any, 0, 2*len(keys)+2)
-	for _, k := range keys {
-		args = append(args, k, factText(r.Reason, k, r.Facts[k]))
-	}
-	// copy_not_loanable names either a status or an item type: one {detail}.
-	if r.Reason == app.ReasonCopyNotLoanable {
-		detail := r.Facts["status"]
-		if detail != "" {
-			detail = statusText(app.CopyStatus(detail))
-		} else {
-			detail = itemTypeText(app.ItemType(r.Facts["item_type"]))
-		}
-		args = append(args, "detail", detail)
-	}
-	key := "refusal." + string(r.Reason)
-	if !has(key) {
-		return tr("refusal.unknown", "reason", string(r.Reason))
-	}
-	return tr(key, args...)
-}
-
-// factText formats one fact of a refusal.
-func factText(reason app.Reason, name, value string) string {
-	switch name {
-	case "due", "expiry", "until", "value":
-		if d, err := app.ParseDate(value); err == nil && name != "value" {
-			return dateText(d)
-		}
-	case "owed", "limit":
-		if n, err := strconv.ParseInt(value, 10, 64); err == nil {
-			return i18n.Money(n)
-		}
-	case "field":
-		return trOr("field."+value, value)
-	case "permission":
-		return trOr("perm."+value, value)
-	case "role":
-		return roleText(app.Role(value))
-	case "status":
-		return statusText(app.CopyStatus(value))
-	case "item_type":
-		return itemTypeText(app.ItemType(value))
-	case "reader", "reason", "name", "title":
-		if value == "" {
-			return tr("common.none")
-		}
-	}
-	return value
-}
+func refusalText(r *app.Refusal) string { return explain.Refusal(i18n.Current(), r) }
 
 // dateText formats a library date for people; empty stays empty.
-func dateText(d app.Date) string {
-	if d.IsZero() {
-		return ""
-	}
-	return i18n.Date(d.Time())
-}
+func dateText(d app.Date) string { return explain.Date(i18n.Current(), d) }
 
 // moneyText formats an amount in fen.
 func moneyText(m app.Money) string { return i18n.Money(int64(m)) }
@@ -149,11 +90,11 @@ func twoDigits(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
-func roleText(r app.Role) string { return trOr("role."+string(r), string(r)) }
+func roleText(r app.Role) string { return explain.Role(i18n.Current(), r) }
 
-func statusText(s app.CopyStatus) string { return trOr("copy_status."+string(s), string(s)) }
+func statusText(s app.CopyStatus) string { return explain.Status(i18n.Current(), s) }
 
-func itemTypeText(t app.ItemType) string { return trOr("item_type."+string(t), string(t)) }
+func itemTypeText(t app.ItemType) string { return explain.ItemType(i18n.Current(), t) }
 
 // cardTypeText names a card type in the current language.
 func cardTypeText(ct *app.CardType) string {

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/text/width"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/explain"
 	"github.com/circa-library/circa/assets"
 	"github.com/circa-library/circa/assets/i18n"
 	"github.com/circa-library/circa/storage"
@@ -181,7 +182,7 @@ func usageError(key string, args ...any) error {
 // the first line of anything else, never a stack trace.
 func Explain(err error) string {
 	if r, ok := app.RefusalOf(err); ok {
-		return i18n.T("refusal."+string(r.Reason), r.Args()...)
+		return explain.Refusal(i18n.Current(), r)
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/explain"
 	"github.com/circa-library/circa/assets/i18n"
 	"github.com/circa-library/circa/sip2"
 )
@@ -100,27 +101,10 @@ func (c *call) refusalText(r *app.Refusal) string {
 	if key := "kiosk.refusal." + string(r.Reason); c.cat.Has(key) {
 		return c.cat.T(key)
 	}
-	key := "refusal." + string(r.Reason)
-	if !c.cat.Has(key) {
+	if !c.cat.Has("refusal." + string(r.Reason)) {
 		return c.cat.T("kiosk.ask_librarian")
 	}
-	args := r.Args()
-	for i := 0; i+1 < len(args); i += 2 {
-		name, _ := args[i].(string)
-		value, _ := args[i+1].(string)
-		switch name {
-		case "due", "expiry", "until":
-			if d, err := app.ParseDate(value); err == nil {
-				value = c.date(d)
-			}
-		case "owed", "limit":
-			if n, err := strconv.ParseInt(value, 10, 64); err == nil {
-				value = i18n.Money(n)
-			}
-		}
-		args[i+1] = value
-	}
-	return c.cat.T(key, args...)
+	return explain.Refusal(c.cat, r)
 }
 
 func (c *call) date(d app.Date) string { return c.cat.Date(d.Time()) }

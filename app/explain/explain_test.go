@@ -1,0 +1,52 @@
+package explain_test
+
+import (
+	"testing"
+
+	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/explain"
+	"github.com/circa-library/circa/assets/i18n"
+)
+
+func TestRefusalsInWords(t *testing.T) {
+	zh, en := i18n.New(i18n.Chinese), i18n.New(i18n.English)
+	for _, tc := range []struct {
+		name string
+		cat  *i18n.Catalogue
+		r    app.Refusal
+		want string
+	}{
+		{"a due day as the language writes it", zh,
+			app.Refusal{Reason: app.ReasonCopyOnLoan, Facts: map[string]string{"reader": "朱欣怡", "due": "2026-10-30"}},
+			"这本书已借给朱欣怡，应还日期 2026年10月30日。请先办理还书。"},
+		{"a field by its name", zh,
+			app.Refusal{Reason: app.ReasonFieldRequired, Facts: map[string]string{"field": "name"}},
+			"请填写姓名。"},
+		{"a field no translation knows keeps its code", en,
+			app.Refusal{Reason: app.ReasonFieldRequired, Facts: map[string]string{"field": "shoe_size"}},
+			"Please fill in shoe_size."},
+		{"an unknown reason", en, app.Refusal{Reason: "moon_phase"}, "Refused (moon_phase)."},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := explain.Refusal(tc.cat, &tc.r); got != tc.want {
+				t.Errorf("got  %q\nwant %q", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestFacts(t *testing.T) {
+	en := i18n.New(i18n.English)
+	for _, tc := range []struct{ name, value, want string }{
+		{"until", "2026-12-09", "9 Dec 2026"},
+		{"until", "soon", "soon"}, // not a day: as it is
+		{"owed", "1250", "¥12.50"},
+		{"status", string(app.CopyOnLoan), en.T("copy_status.on_loan")},
+		{"reader", "", "None"},
+		{"card", "R1", "R1"},
+	} {
+		if got := explain.Fact(en, tc.name, tc.value); got != tc.want {
+			t.Errorf("Fact(%s, %q) = %q, want %q", tc.name, tc.value, got, tc.want)
+		}
+	}
+}
