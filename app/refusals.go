@@ -33,6 +33,7 @@ const (
 	ReasonDuplicateCard     Reason = "duplicate_card"
 	ReasonDuplicateCardType Reason = "duplicate_card_type"
 	ReasonDuplicateStaff    Reason = "duplicate_staff"
+	ReasonCardListedTwice   Reason = "card_listed_twice"
 	ReasonCardExpired       Reason = "card_expired"
 	ReasonReaderBlocked     Reason = "reader_blocked"
 	ReasonReaderArchived    Reason = "reader_archived"
@@ -145,6 +146,7 @@ var reasonSentinel = map[Reason]error{
 	ReasonDuplicateCard:     ErrDuplicate,
 	ReasonDuplicateCardType: ErrDuplicate,
 	ReasonDuplicateStaff:    ErrDuplicate,
+	ReasonCardListedTwice:   ErrDuplicate,
 	ReasonCopyOnLoan:        ErrCopyOnLoan,
 	ReasonReaderBlocked:     ErrReaderBlocked,
 	ReasonLoanLimit:         ErrLoanLimit,

@@ -304,7 +304,7 @@ func reportText(rep *importer.Report, dry bool) string {
 func refusedText(refused []importer.Refused) string {
 	var b strings.Builder
 	for _, r := range refused {
-		b.WriteString("\n" + r.Source + ": " + errorText(r.Err))
+		b.WriteString("\n" + tr("import.refused_line", "source", importer.SourceText(i18n.Current(), r.Source), "reason", errorText(r.Err)))
 	}
 	return b.String()
 }

@@ -5,13 +5,16 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/cockroachdb/errors"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/explain"
 	"github.com/circa-library/circa/app/marc"
 	"github.com/circa-library/circa/assets/i18n"
 	"github.com/circa-library/circa/internal/gcmode"
@@ -72,8 +75,57 @@ type Report struct {
 
 // Refused is one record or line refused, with the refusal.
 type Refused struct {
+	// Source is where the item was in the file: "record 12" in a MARC
+	// file, "line 40" in a table. SourceText puts it in words.
 	Source string
 	Err    error
+}
+
+// recordSource and lineSource write a Refused's Source; sourceNumber reads
+// the number back.
+func recordSource(n int) string { return "record " + strconv.Itoa(n) }
+func lineSource(n int) string   { return "line " + strconv.Itoa(n) }
+
+func sourceNumber(source string) int {
+	n, _ := strconv.Atoi(source[strings.IndexByte(source, ' ')+1:])
+	return n
+}
+
+// inFileOrder sorts refusals by where they are in the file.
+func inFileOrder(refused []Refused) []Refused {
+	slices.SortStableFunc(refused, func(a, b Refused) int { return sourceNumber(a.Source) - sourceNumber(b.Source) })
+	return refused
+}
+
+// MarshalJSON writes a refusal for scripts (`circa import … --json`): its
+// source, the reason and facts of a rule's refusal, and the message in the
+// current language.
+func (r Refused) MarshalJSON() ([]byte, error) {
+	out := struct {
+		Source  string
+		Reason  app.Reason        `json:",omitempty"`
+		Facts   map[string]string `json:",omitempty"`
+		Message string
+	}{Source: r.Source}
+	if ref, ok := app.RefusalOf(r.Err); ok {
+		out.Reason, out.Facts, out.Message = ref.Reason, ref.Facts, explain.Refusal(i18n.Current(), ref)
+	} else if r.Err != nil {
+		out.Message = r.Err.Error()
+	}
+	return json.Marshal(out)
+}
+
+// SourceText is source (a Refused's) in cat's language: "第 12 条记录",
+// "第 40 行". A source this package did not write stays as it is.
+func SourceText(cat *i18n.Catalogue, source string) string {
+	for prefix, key := range map[string]string{"record ": "import.source.record", "line ": "import.source.line"} {
+		if n, ok := strings.CutPrefix(source, prefix); ok {
+			if _, err := strconv.Atoi(n); err == nil {
+				return cat.T(key, "n", n)
+			}
+		}
+	}
+	return source
 }
 
 // MARCMapping is the mapping a person chose: the dialect and the holdings
@@ -165,7 +217,7 @@ func ItemFromRecord(rec *marc.Record, opts MARCOptions) (app.ImportItem, error) 
 			in.ISBNs = append(in.ISBNs, isbn)
 		}
 	}
-	item := app.ImportItem{Title: in, Source: "record " + strconv.Itoa(rec.Number)}
+	item := app.ImportItem{Title: in, Source: recordSource(rec.Number)}
 	for _, h := range b.Holdings {
 		if strings.TrimSpace(h.Barcode) == "" {
 			continue

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -254,7 +253,7 @@ func ReaderRows(t *Table, m Mapping, defaultType string) ([]app.ReaderInput, []s
 			in.CardType = defaultType
 		}
 		ins = append(ins, in)
-		sources = append(sources, "line "+strconv.Itoa(t.FirstRow+i))
+		sources = append(sources, lineSource(t.FirstRow+i))
 	}
 	return ins, sources
 }
@@ -269,7 +268,7 @@ func TitleRows(t *Table, m Mapping) []app.ImportItem {
 		if emptyRow(row) {
 			continue
 		}
-		src := "line " + strconv.Itoa(t.FirstRow+i)
+		src := lineSource(t.FirstRow + i)
 		in := app.TitleInput{
 			Title: m.get(row, "title"), Subtitle: m.get(row, "subtitle"), Publisher: m.get(row, "publisher"),
 			Year: m.get(row, "year"), CLC: m.get(row, "clc"), Dewey: m.get(row, "dewey"),
@@ -336,6 +335,8 @@ func ImportReaderTable(ctx context.Context, lib *app.Library, actor app.Actor, t
 	}
 	ins, sources := ReaderRows(t, m, defaultType)
 	rep := &ReaderReport{Rows: len(ins)}
+	ins, sources, twice := listedOnce(ins, sources)
+	defer func() { rep.Refused = inFileOrder(append(rep.Refused, twice...)) }()
 	for start := 0; start < len(ins); start += batchSize {
 		if ctx.Err() != nil {
 			rep.Cancelled = true
@@ -366,6 +367,30 @@ func ImportReaderTable(ctx context.Context, lib *app.Library, actor app.Actor, t
 		}
 	}
 	return rep, nil
+}
+
+// listedOnce keeps the first row of each card number and refuses the rows
+// that list it again: a class list with a pupil twice is a mistake to show,
+// not two updates of which the last silently wins. Rows without a card are
+// kept for the import to refuse.
+func listedOnce(ins []app.ReaderInput, sources []string) ([]app.ReaderInput, []string, []Refused) {
+	first := map[string]string{} // card → source of its first row
+	keepIns, keepSources := ins[:0:0], sources[:0:0]
+	var refused []Refused
+	for i, in := range ins {
+		card := app.NormalizeBarcode(in.Card)
+		if card != "" {
+			if src, ok := first[card]; ok {
+				line, _ := strings.CutPrefix(src, "line ")
+				refused = append(refused, Refused{Source: sources[i],
+					Err: app.Refuse(app.ReasonCardListedTwice, "card", card, "line", line)})
+				continue
+			}
+			first[card] = sources[i]
+		}
+		keepIns, keepSources = append(keepIns, in), append(keepSources, sources[i])
+	}
+	return keepIns, keepSources, refused
 }
 
 // ImportTitleTable imports a catalogue spreadsheet.

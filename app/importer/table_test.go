@@ -3,14 +3,17 @@ package importer_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 
+	"github.com/cockroachdb/errors"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/app/importer"
+	"github.com/circa-library/circa/assets/i18n"
 )
 
 const classList2026 = "\ufeff学号,姓名,班级,年级,家长电话\n" +
@@ -71,6 +74,53 @@ func TestClassListUpsert(t *testing.T) {
 	rep, _ = importer.ImportReaderTable(ctx, lib, admin, tab, m, "STU", false)
 	if rep.Unchanged != 3 {
 		t.Errorf("third run: %+v", rep)
+	}
+}
+
+// TestClassListWithAPupilTwice: the second row of a card is refused, naming
+// the first, and the first row goes in; refusals come in the file's order.
+func TestClassListWithAPupilTwice(t *testing.T) {
+	lib := newLib(t)
+	tab, m := readerTable(t, "学号,姓名,班级,年级,家长电话\n"+
+		"S001,王小明,三年级1班,三年级,13800000001\n"+
+		"S002,,三年级1班,三年级,\n"+
+		" s001 ,王晓明,三年级2班,三年级,\n"+
+		"S003,张伟,六年级2班,六年级,\n")
+	for _, dry := range []bool{true, false} {
+		rep, err := importer.ImportReaderTable(context.Background(), lib, admin, tab, m, "STU", dry)
+		if err != nil || rep.Rows != 4 || rep.Created != 2 || len(rep.Refused) != 2 {
+			t.Fatalf("dry run %v: %+v %v", dry, rep, err)
+		}
+		if rep.Refused[0].Source != "line 3" || !errors.Is(rep.Refused[0].Err, app.ErrInvalidInput) {
+			t.Errorf("first refusal: %+v", rep.Refused[0])
+		}
+		r, ok := app.RefusalOf(rep.Refused[1].Err)
+		if rep.Refused[1].Source != "line 4" || !ok || r.Reason != app.ReasonCardListedTwice ||
+			r.Facts["card"] != "S001" || r.Facts["line"] != "2" {
+			t.Errorf("second refusal: %+v", rep.Refused[1])
+		}
+	}
+	if r, err := lib.ReaderByCard("S001"); err != nil || r.Name != "王小明" || r.Class != "三年级1班" {
+		t.Errorf("S001 is %+v (%v): the first row should stand", r, err)
+	}
+}
+
+func TestRefusalsInWordsAndForScripts(t *testing.T) {
+	zh := i18n.New(i18n.Chinese)
+	for src, want := range map[string]string{"line 40": "第 40 行", "record 12": "第 12 条记录", "sheet 2": "sheet 2"} {
+		if got := importer.SourceText(zh, src); got != want {
+			t.Errorf("SourceText(%q) = %q, want %q", src, got, want)
+		}
+	}
+	i18n.SetLang(i18n.English)
+	raw, err := json.Marshal([]importer.Refused{
+		{Source: "line 4", Err: app.Refuse(app.ReasonFieldRequired, "field", "name")},
+		{Source: "record 7", Err: errors.New("damaged leader")},
+	})
+	want := `[{"Source":"line 4","Reason":"field_required","Facts":{"field":"name"},"Message":"Please fill in the name."},` +
+		`{"Source":"record 7","Message":"damaged leader"}]`
+	if err != nil || string(raw) != want {
+		t.Errorf("JSON:\n%s (%v)\nwant\n%s", raw, err, want)
 	}
 }
 

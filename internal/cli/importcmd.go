@@ -148,7 +148,7 @@ func (c *ctx) reportImport(rep *importer.Report, dry bool) {
 
 func (c *ctx) printRefused(refused []importer.Refused) {
 	for _, r := range refused {
-		c.println("  " + r.Source + ": " + Explain(r.Err))
+		c.println("  " + i18n.T("cli.import.refused_line", "source", importer.SourceText(i18n.Current(), r.Source), "reason", Explain(r.Err)))
 	}
 }
 
