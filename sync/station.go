@@ -7,12 +7,14 @@ import (
 	"log/slog"
 	"net"
 	"sort"
+	"strings"
 	gosync "sync"
 	"time"
 
 	"github.com/cockroachdb/errors"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/assets/i18n"
 )
 
 // DefaultPort is where stations listen for peers.
@@ -217,28 +219,39 @@ func (s *Station) Import(r io.Reader) (int, error) {
 	return n, err
 }
 
-// WriteStatus prints a status for the command line.
-func WriteStatus(w io.Writer, st Status) {
-	fmt.Fprintf(w, "station %s\n", FormatID(st.Station))
-	fmt.Fprintf(w, "events waiting to leave: %d\nopen sync exceptions: %d\n", st.Waiting, st.OpenExceptions)
+// WriteStatus prints a status for the command line in cat's language: this
+// station, what waits to leave, and a line for each peer (PeerLine).
+func WriteStatus(w io.Writer, cat *i18n.Catalogue, st Status) {
+	fmt.Fprintln(w, cat.T("sync.own_id", "short", ShortID(st.Station)), FormatID(st.Station))
+	fmt.Fprintln(w, cat.T("sync.summary", "waiting", st.Waiting, "exceptions", st.OpenExceptions))
 	peers := append([]PeerStatus(nil), st.Peers...)
 	sort.Slice(peers, func(i, j int) bool { return peers[i].ID < peers[j].ID })
 	for _, p := range peers {
-		kind := "desk"
-		if p.Hub {
-			kind = "hub"
-		}
-		last := "never"
-		if !p.LastContact.IsZero() {
-			last = p.LastContact.Local().Format("2006-01-02 15:04:05")
-		}
-		fmt.Fprintf(w, "%s %s %q at %q: last contact %s, skew %s, %d waiting",
-			ShortID(p.ID), kind, p.Name, p.Address, last, p.Skew.Round(time.Second), p.Waiting)
-		if p.LastError != "" {
-			fmt.Fprintf(w, ", last error: %s", p.LastError)
-		}
-		fmt.Fprintln(w)
+		fmt.Fprintln(w, PeerLine(cat, p))
 	}
+}
+
+// PeerLine says in cat's language how sync with one peer stands: its kind,
+// last contact, clock skew, what waits for it and the last error.
+func PeerLine(cat *i18n.Catalogue, p PeerStatus) string {
+	kind := cat.T("sync.kind_desk")
+	if p.Hub {
+		kind = cat.T("sync.kind_hub")
+	}
+	last := cat.T("sync.never")
+	if !p.LastContact.IsZero() {
+		last = cat.DateTime(p.LastContact.Local())
+	}
+	text := cat.T("sync.peer_row", "peer", ShortID(p.ID), "name", p.Name, "kind", kind,
+		"last", last, "skew", p.Skew.Round(time.Second).String(), "waiting", p.Waiting)
+	if p.LastError != "" {
+		msg := p.LastError
+		if i := strings.IndexByte(msg, '\n'); i >= 0 {
+			msg = msg[:i]
+		}
+		text += " · " + cat.T("sync.last_error", "error", msg)
+	}
+	return text
 }
 
 // Library returns the library the station syncs.

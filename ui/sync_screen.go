@@ -146,22 +146,7 @@ func (s *syncScreen) show(st circasync.Status) {
 	s.summary.SetText(text)
 }
 
-func peerText(p circasync.PeerStatus) string {
-	kind := tr("sync.kind_desk")
-	if p.Hub {
-		kind = tr("sync.kind_hub")
-	}
-	last := tr("sync.never")
-	if !p.LastContact.IsZero() {
-		last = i18n.DateTime(p.LastContact)
-	}
-	text := tr("sync.peer_row", "peer", circasync.ShortID(p.ID), "name", p.Name, "kind", kind,
-		"last", last, "skew", p.Skew.Round(time.Second).String(), "waiting", p.Waiting)
-	if p.LastError != "" {
-		text += " · " + tr("sync.last_error", "error", firstLine(p.LastError))
-	}
-	return text
-}
+func peerText(p circasync.PeerStatus) string { return circasync.PeerLine(i18n.Current(), p) }
 
 // say shows a result line; it is called on the Fyne goroutine.
 func (s *syncScreen) say(text string) { s.message.SetText(text) }

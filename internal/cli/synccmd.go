@@ -92,14 +92,14 @@ func runSync(c *ctx, args []string) error {
 	defer stop()
 	switch kind {
 	case "status":
-		circasync.WriteStatus(c.env.Stdout, st.Status())
+		circasync.WriteStatus(c.env.Stdout, i18n.Current(), st.Status())
 		return nil
 	case "now":
 		if len(st.Peers()) == 0 {
 			return usageError("cli.sync.no_peers")
 		}
 		err := st.SyncNow(ctx)
-		circasync.WriteStatus(c.env.Stdout, st.Status())
+		circasync.WriteStatus(c.env.Stdout, i18n.Current(), st.Status())
 		return err
 	case "export":
 		var from time.Time
@@ -174,11 +174,15 @@ func runPair(c *ctx, args []string) error {
 			return c.writeJSON(peers)
 		}
 		c.println(i18n.T("cli.pair.self", "id", circasync.FormatID(st.ID())))
+		if len(peers) == 0 {
+			c.println(i18n.T("cli.sync.no_peers"))
+			return nil
+		}
 		var rows [][]string
 		for _, p := range peers {
 			last := "-"
 			if !p.LastContact.IsZero() {
-				last = i18n.DateTime(p.LastContact)
+				last = i18n.DateTime(p.LastContact.Local())
 			}
 			rows = append(rows, []string{circasync.ShortID(p.ID), p.Name, p.Address, last, p.LastError})
 		}
