@@ -10,6 +10,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"log/slog"
@@ -17,11 +18,14 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/explain"
 	"github.com/circa-library/circa/assets"
+	"github.com/circa-library/circa/assets/i18n"
 	"github.com/circa-library/circa/internal/sip2app"
 	circasync "github.com/circa-library/circa/sync"
 )
@@ -51,33 +55,47 @@ func main() {
 		os.Exit(2)
 	}
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "circa-hub:", err)
+		fmt.Fprintln(os.Stderr, i18n.T("hub.error", "error", errorText(err)))
 		os.Exit(1)
 	}
 }
 
-func usage() {
-	fmt.Fprintln(os.Stderr, `usage:
-  circa-hub init   --data DIR
-  circa-hub invite --data DIR [--address HOST:PORT]
-  circa-hub serve  --data DIR [--listen ADDR] [--tz ZONE]
-  circa-hub --version`)
-}
+func usage() { fmt.Fprintln(os.Stderr, i18n.T("hub.usage")) }
 
 func zone(name string) (*time.Location, error) {
 	if name == "" {
 		return time.Local, nil
 	}
-	return time.LoadLocation(name)
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, errors.New(i18n.T("hub.bad_zone", "zone", name))
+	}
+	return loc, nil
 }
+
+// errorText is err for the person running the hub: a refusal in words,
+// anything else by its first line.
+func errorText(err error) string {
+	if r, ok := app.RefusalOf(err); ok {
+		return explain.Refusal(i18n.Current(), r)
+	}
+	msg := err.Error()
+	if i := strings.IndexByte(msg, '\n'); i >= 0 {
+		msg = msg[:i]
+	}
+	return msg
+}
+
+// needData is the error for a command run without --data.
+func needData() error { return errors.New(i18n.T("hub.need_data")) }
 
 func runInit(args []string) error {
 	fs := flag.NewFlagSet("init", flag.ExitOnError)
-	data := fs.String("data", "", "data folder")
-	tz := fs.String("tz", "", "the time zone to use until the library's settings name one (default: this computer's)")
+	data := fs.String("data", "", i18n.T("hub.flag.data"))
+	tz := fs.String("tz", "", i18n.T("hub.flag.tz"))
 	_ = fs.Parse(args)
 	if *data == "" {
-		return fmt.Errorf("--data is required")
+		return needData()
 	}
 	loc, err := zone(*tz)
 	if err != nil {
@@ -87,17 +105,17 @@ func runInit(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("hub ready in %s\nstation ID: %s\n", *data, circasync.FormatID(ident.ID))
+	fmt.Println(i18n.T("hub.ready", "dir", *data, "id", circasync.FormatID(ident.ID)))
 	return nil
 }
 
 func runInvite(args []string) error {
 	fs := flag.NewFlagSet("invite", flag.ExitOnError)
-	data := fs.String("data", "", "data folder")
-	addr := fs.String("address", "", "address desks reach the hub at (default: this host's name and port "+strconv.Itoa(circasync.DefaultPort)+")")
+	data := fs.String("data", "", i18n.T("hub.flag.data"))
+	addr := fs.String("address", "", i18n.T("hub.flag.address", "port", strconv.Itoa(circasync.DefaultPort)))
 	_ = fs.Parse(args)
 	if *data == "" {
-		return fmt.Errorf("--data is required")
+		return needData()
 	}
 	if *addr == "" {
 		host, err := os.Hostname()
@@ -116,15 +134,15 @@ func runInvite(args []string) error {
 
 func runServe(args []string, log *slog.Logger) error {
 	fs := flag.NewFlagSet("serve", flag.ExitOnError)
-	data := fs.String("data", "", "data folder")
-	listen := fs.String("listen", ":"+strconv.Itoa(circasync.DefaultPort), "address to answer desks on")
-	tz := fs.String("tz", "", "the time zone to use until the library's settings name one (default: this computer's)")
-	every := fs.Duration("backup-every", 24*time.Hour, "time between automatic backups")
-	keep := fs.Int("keep-backups", 14, "backups to keep")
-	sip2Listen := fs.String("sip2", "", "also serve SIP2 self-check machines on this address (e.g. 127.0.0.1:6001)")
+	data := fs.String("data", "", i18n.T("hub.flag.data"))
+	listen := fs.String("listen", ":"+strconv.Itoa(circasync.DefaultPort), i18n.T("hub.flag.listen"))
+	tz := fs.String("tz", "", i18n.T("hub.flag.tz"))
+	every := fs.Duration("backup-every", 24*time.Hour, i18n.T("hub.flag.backup_every"))
+	keep := fs.Int("keep-backups", 14, i18n.T("hub.flag.keep_backups"))
+	sip2Listen := fs.String("sip2", "", i18n.T("hub.flag.sip2"))
 	_ = fs.Parse(args)
 	if *data == "" {
-		return fmt.Errorf("--data is required")
+		return needData()
 	}
 	loc, err := zone(*tz)
 	if err != nil {
