@@ -34,6 +34,7 @@ const (
 	ReasonDuplicateCardType Reason = "duplicate_card_type"
 	ReasonDuplicateStaff    Reason = "duplicate_staff"
 	ReasonCardListedTwice   Reason = "card_listed_twice"
+	ReasonColumnMissing     Reason = "column_missing"
 	ReasonCardExpired       Reason = "card_expired"
 	ReasonReaderBlocked     Reason = "reader_blocked"
 	ReasonReaderArchived    Reason = "reader_archived"
@@ -156,6 +157,7 @@ var reasonSentinel = map[Reason]error{
 	ReasonFieldTooLong:      ErrInvalidInput,
 	ReasonInvalidISBN:       ErrInvalidInput,
 	ReasonInvalidDate:       ErrInvalidInput,
+	ReasonColumnMissing:     ErrInvalidInput,
 }
 
 // Refuse makes a Refusal error. facts are name/value pairs.

@@ -331,7 +331,7 @@ func ImportReaderTable(ctx context.Context, lib *app.Library, actor app.Actor, t
 		return nil, err
 	}
 	if _, ok := m["card"]; !ok {
-		return nil, app.Refuse(app.ReasonFieldRequired, "field", "card")
+		return nil, columnMissing("card", t.Header)
 	}
 	ins, sources := ReaderRows(t, m, defaultType)
 	rep := &ReaderReport{Rows: len(ins)}
@@ -369,6 +369,25 @@ func ImportReaderTable(ctx context.Context, lib *app.Library, actor app.Actor, t
 	return rep, nil
 }
 
+// columnMissing refuses a table that has no column for a field the import
+// cannot do without, naming the columns it has: a wrong file, or a header
+// the guesser does not know, which the import screen lets staff map.
+func columnMissing(field string, header []string) error {
+	const shown, longest = 8, 20 // columns, and runes of each
+	var cols []string
+	for _, h := range header[:min(len(header), shown)] {
+		if r := []rune(h); len(r) > longest {
+			h = string(r[:longest]) + "…"
+		}
+		cols = append(cols, h)
+	}
+	list := strings.Join(cols, ", ")
+	if len(header) > shown {
+		list += ", …"
+	}
+	return app.Refuse(app.ReasonColumnMissing, "field", field, "columns", list)
+}
+
 // listedOnce keeps the first row of each card number and refuses the rows
 // that list it again: a class list with a pupil twice is a mistake to show,
 // not two updates of which the last silently wins. Rows without a card are
@@ -399,7 +418,7 @@ func ImportTitleTable(ctx context.Context, lib *app.Library, actor app.Actor, t 
 		return nil, err
 	}
 	if _, ok := m["title"]; !ok {
-		return nil, app.Refuse(app.ReasonFieldRequired, "field", "title")
+		return nil, columnMissing("title", t.Header)
 	}
 	items := TitleRows(t, m)
 	rep := &Report{Records: len(items), Good: len(items)}

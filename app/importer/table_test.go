@@ -212,3 +212,25 @@ func FuzzReadTable(f *testing.F) {
 		importer.TitleRows(tab, importer.GuessMapping(tab.Header, importer.TitleFields))
 	})
 }
+
+// TestTableWithoutTheColumnNeeded: a list with no card column (or a
+// catalogue with no title column) is refused whole, naming what it has.
+func TestTableWithoutTheColumnNeeded(t *testing.T) {
+	lib := newLib(t)
+	tab, err := importer.ReadTable(strings.NewReader("条码,日期\nT000001,2026-12-30\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = importer.ImportReaderTable(context.Background(), lib, admin, tab, importer.GuessMapping(tab.Header, importer.ReaderFields), "STU", true)
+	r, ok := app.RefusalOf(err)
+	if !ok || r.Reason != app.ReasonColumnMissing || r.Facts["field"] != "card" || r.Facts["columns"] != "条码, 日期" {
+		t.Errorf("a list without cards: %v", err)
+	}
+	long := strings.Repeat("列", 30)
+	tab = &importer.Table{Header: []string{long, "b", "c", "d", "e", "f", "g", "h", "i"}}
+	_, err = importer.ImportTitleTable(context.Background(), lib, admin, tab, importer.Mapping{}, app.DuplicateSkip, true)
+	if r, ok := app.RefusalOf(err); !ok || r.Reason != app.ReasonColumnMissing ||
+		r.Facts["columns"] != strings.Repeat("列", 20)+"…, b, c, d, e, f, g, h, …" {
+		t.Errorf("a catalogue without titles: %v", err)
+	}
+}

@@ -164,6 +164,13 @@ func TestImportCommands(t *testing.T) {
 	if r.code != 0 || !strings.Contains(r.stdout, "0 new titles, 10 already here") {
 		t.Fatalf("second import: %+v", r)
 	}
+	// A file that is no MARC at all: each damaged record is not listed.
+	junk := filepath.Join(dir, "junk.mrc")
+	os.WriteFile(junk, bytes.Repeat([]byte("not a leader 0123456789\x1d"), 50), 0o644)
+	r = circa(t, staff, "", "--data", data, "import", "marc", junk, "--dry-run")
+	if lines := strings.Count(r.stdout, "\n"); r.code != 0 || lines > 23 || !strings.Contains(r.stdout, "… and 30 more (--json lists them all)") {
+		t.Fatalf("a junk file (%d lines): %+v", lines, r)
+	}
 	list := filepath.Join(dir, "class.csv")
 	os.WriteFile(list, []byte("学号,姓名,班级\nX1,王喆,五年级1班\n"), 0o644)
 	r = circa(t, staff, "", "--data", data, "import", "csv-readers", list)

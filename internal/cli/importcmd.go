@@ -137,7 +137,11 @@ func (c *ctx) reportImport(rep *importer.Report, dry bool) {
 	c.println(i18n.T(key, "records", strconv.Itoa(rep.Records), "good", strconv.Itoa(rep.Good),
 		"damaged", strconv.Itoa(len(rep.Damaged)), "new", strconv.Itoa(rep.NewTitles), "matched", strconv.Itoa(rep.Matched),
 		"copies", strconv.Itoa(rep.CopiesAdded)))
-	for _, d := range rep.Damaged {
+	for i, d := range rep.Damaged {
+		if i == listedAtMost {
+			c.println("  " + i18n.T("cli.import.more", "n", strconv.Itoa(len(rep.Damaged)-i)))
+			break
+		}
 		c.println("  " + i18n.T("cli.import.damaged", "record", strconv.Itoa(d.Record), "reason", i18n.T("marc.damage."+d.Reason)))
 	}
 	c.printRefused(rep.Refused)
@@ -146,8 +150,16 @@ func (c *ctx) reportImport(rep *importer.Report, dry bool) {
 	}
 }
 
+// listedAtMost bounds the damaged or refused records an import report lists
+// one by one: a wrong file can have thousands, which --json gives in full.
+const listedAtMost = 20
+
 func (c *ctx) printRefused(refused []importer.Refused) {
-	for _, r := range refused {
+	for i, r := range refused {
+		if i == listedAtMost {
+			c.println("  " + i18n.T("cli.import.more", "n", strconv.Itoa(len(refused)-i)))
+			return
+		}
 		c.println("  " + i18n.T("cli.import.refused_line", "source", importer.SourceText(i18n.Current(), r.Source), "reason", Explain(r.Err)))
 	}
 }
