@@ -294,13 +294,15 @@ func (db *DB) Bulk(fn func(w *BulkWriter) error) (BulkStats, error) {
 
 	w := &BulkWriter{db: db, q: &bulkQueue{}, limit: min(firstBulkBatch, bulkBatchSize)}
 	err := fn(w)
+	if err == nil && w.q.len() > 0 {
+		w.q.prepare() // beside the batch still being written
+	}
 	// The batch being written must end before the lock is let go, whatever
 	// fn returned.
 	if werr := w.wait(); err == nil {
 		err = werr
 	}
 	if err == nil && w.q.len() > 0 {
-		w.q.prepare()
 		w.record(w.write(w.q))
 		err = w.err
 	}
