@@ -1,7 +1,9 @@
 package sync
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -81,9 +83,14 @@ func genEvents(station string, from uint64, n int, start time.Time) []*app.Event
 			ev.Kind, payload = app.EvRecordCreated, app.RecordCreated{Collection: app.CollReaders, Record: raw}
 		default:
 			// Loan j lends copy j%titles and returns it on the next event.
+			// Its ID is a UUIDv7 of the check-out's time, as a desk makes.
 			j := (k - 2*titles - readers) / 2
 			cp := fmt.Sprintf("c%d", j%titles)
-			loan := fmt.Sprintf("l%d", j)
+			out := at
+			if (k-2*titles-readers)%2 == 1 {
+				out = at.Add(-time.Second)
+			}
+			loan := benchLoanID(out, j)
 			if (k-2*titles-readers)%2 == 0 {
 				ev.Kind = app.EvCheckout
 				payload = app.CheckoutPayload{Loan: app.Loan{Meta: app.Meta{ID: loan}, CopyID: cp,
@@ -98,6 +105,15 @@ func genEvents(station string, from uint64, n int, start time.Time) []*app.Event
 		out = append(out, ev)
 	}
 	return out
+}
+
+// benchLoanID is loan j's ID: the UUIDv7 a desk would give a loan made at
+// out, its random bits drawn from j, so that IDs sort by time as real ones
+// do and the same j always has the same ID.
+func benchLoanID(out time.Time, j uint64) string {
+	var r [10]byte
+	binary.BigEndian.PutUint64(r[2:], j)
+	return app.NewIDSource(bytes.NewReader(r[:])).New(out)
 }
 
 func feed(tb testing.TB, lib *app.Library, evs []*app.Event) {
