@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/explain"
 	"github.com/circa-library/circa/assets/i18n"
 )
 
@@ -234,9 +235,4 @@ func runLoans(c *ctx, args []string) error {
 
 // shownDate writes a YYYY-MM-DD day as the user's language does; an empty
 // day stays empty.
-func shownDate(day string) string {
-	if day == "" {
-		return ""
-	}
-	return i18n.Date(app.Date(day).Time())
-}
+func shownDate(day string) string { return explain.Date(i18n.Current(), app.Date(day)) }
