@@ -34,6 +34,9 @@ func errorText(err error) string {
 	if r, ok := app.RefusalOf(err); ok {
 		return refusalText(r)
 	}
+	if text, ok := explain.File(i18n.Current(), err); ok {
+		return text
+	}
 	return tr("common.error") + ": " + firstLine(err.Error())
 }
 

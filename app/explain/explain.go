@@ -1,13 +1,16 @@
 // Package explain puts the library's refusals into words for people, in a
 // catalogue's language: dates as the language writes them, money as yuan,
-// field, status, item type and role names translated. The desk, the
-// self-service kiosk, SIP2 terminals and the command line all say a
-// refusal the same way through it.
+// field, status, item type and role names translated; and a file that could
+// not be used, with what to do. The desk, the self-service kiosk, SIP2
+// terminals and the command line all say these the same way through it.
 package explain
 
 import (
+	"errors"
+	"io/fs"
 	"sort"
 	"strconv"
+	"syscall"
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/assets/i18n"
@@ -40,6 +43,31 @@ func Refusal(cat *i18n.Catalogue, r *app.Refusal) string {
 		args = append(args, "detail", detail)
 	}
 	return cat.T(key, args...)
+}
+
+// File is a file that could not be read or written, in words with what to
+// do, when err says why in a way people can act on (no such file or folder,
+// no permission, a folder where a file was meant, a full disk); ok is false
+// for anything else.
+func File(cat *i18n.Catalogue, err error) (text string, ok bool) {
+	var pe *fs.PathError
+	if !errors.As(err, &pe) {
+		return "", false
+	}
+	var key string
+	switch {
+	case errors.Is(pe.Err, fs.ErrNotExist):
+		key = "file.not_found"
+	case errors.Is(pe.Err, fs.ErrPermission):
+		key = "file.no_permission"
+	case errors.Is(pe.Err, syscall.EISDIR):
+		key = "file.is_folder"
+	case errors.Is(pe.Err, syscall.ENOSPC):
+		key = "file.disk_full"
+	default:
+		return "", false
+	}
+	return cat.T("file.problem", "path", pe.Path, "reason", cat.T(key)), true
 }
 
 // Fact formats one fact of a refusal, by its name.

@@ -1,7 +1,11 @@
 package explain_test
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/cockroachdb/errors"
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/app/explain"
@@ -48,5 +52,17 @@ func TestFacts(t *testing.T) {
 		if got := explain.Fact(en, tc.name, tc.value); got != tc.want {
 			t.Errorf("Fact(%s, %q) = %q, want %q", tc.name, tc.value, got, tc.want)
 		}
+	}
+}
+
+func TestFileProblems(t *testing.T) {
+	zh := i18n.New(i18n.Chinese)
+	dir := t.TempDir()
+	_, missing := os.Open(filepath.Join(dir, "list.csv"))
+	if got, ok := explain.File(zh, errors.Wrap(missing, "opening the list")); !ok || got != filepath.Join(dir, "list.csv")+"：没有这个文件或文件夹，请核对路径。" {
+		t.Errorf("a missing file: %q %v", got, ok)
+	}
+	if _, ok := explain.File(zh, errors.New("something else")); ok {
+		t.Error("an error that is no file's was put into file words")
 	}
 }

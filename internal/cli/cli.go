@@ -6,11 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"sort"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"unicode"
 
@@ -184,33 +182,14 @@ func Explain(err error) string {
 	if r, ok := app.RefusalOf(err); ok {
 		return explain.Refusal(i18n.Current(), r)
 	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		if key := fileProblem(pe.Err); key != "" {
-			return i18n.T("cli.file_error", "path", pe.Path, "reason", i18n.T(key))
-		}
+	if text, ok := explain.File(i18n.Current(), err); ok {
+		return text
 	}
 	msg := err.Error()
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
 	return i18n.T("cli.error", "error", msg)
-}
-
-// fileProblem names, as a catalogue key, what people can do something
-// about when a file given on the command line cannot be read or written.
-func fileProblem(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "cli.file.not_found"
-	case errors.Is(err, fs.ErrPermission):
-		return "cli.file.no_permission"
-	case errors.Is(err, syscall.EISDIR):
-		return "cli.file.is_folder"
-	case errors.Is(err, syscall.ENOSPC):
-		return "cli.file.disk_full"
-	}
-	return ""
 }
 
 // flags makes a flag set for a sub-command that reports errors as usage.
