@@ -23,6 +23,9 @@ func Refusal(cat *i18n.Catalogue, r *app.Refusal) string {
 	if !cat.Has(key) {
 		return cat.T("refusal.unknown", "reason", string(r.Reason))
 	}
+	if r.Reason == app.ReasonInvalidInput && r.Facts["value"] != "" {
+		key = "refusal.invalid_value" // say what was given, not only where
+	}
 	names := make([]string, 0, len(r.Facts))
 	for k := range r.Facts {
 		names = append(names, k)

@@ -30,6 +30,12 @@ func TestRefusalsInWords(t *testing.T) {
 			app.Refusal{Reason: app.ReasonFieldRequired, Facts: map[string]string{"field": "shoe_size"}},
 			"Please fill in shoe_size."},
 		{"an unknown reason", en, app.Refusal{Reason: "moon_phase"}, "Refused (moon_phase)."},
+		{"an invalid value named", zh,
+			app.Refusal{Reason: app.ReasonInvalidInput, Facts: map[string]string{"field": "format", "value": "doc"}},
+			"格式不能是“doc”。"},
+		{"an invalid entry without its value", en,
+			app.Refusal{Reason: app.ReasonInvalidInput, Facts: map[string]string{"field": "price"}},
+			"This entry is not valid: the price."},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := explain.Refusal(tc.cat, &tc.r); got != tc.want {
