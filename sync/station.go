@@ -7,13 +7,13 @@ import (
 	"log/slog"
 	"net"
 	"sort"
-	"strings"
 	gosync "sync"
 	"time"
 
 	"github.com/cockroachdb/errors"
 
 	"github.com/circa-library/circa/app"
+	"github.com/circa-library/circa/app/explain"
 	"github.com/circa-library/circa/assets/i18n"
 )
 
@@ -245,11 +245,7 @@ func PeerLine(cat *i18n.Catalogue, p PeerStatus) string {
 	text := cat.T("sync.peer_row", "peer", ShortID(p.ID), "name", p.Name, "kind", kind,
 		"last", last, "skew", p.Skew.Round(time.Second).String(), "waiting", p.Waiting)
 	if p.LastError != "" {
-		msg := p.LastError
-		if i := strings.IndexByte(msg, '\n'); i >= 0 {
-			msg = msg[:i]
-		}
-		text += " · " + cat.T("sync.last_error", "error", msg)
+		text += " · " + cat.T("sync.last_error", "error", explain.FirstLine(p.LastError))
 	}
 	return text
 }

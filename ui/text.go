@@ -31,21 +31,14 @@ func errorText(err error) string {
 	if err == nil {
 		return ""
 	}
-	if r, ok := app.RefusalOf(err); ok {
-		return refusalText(r)
-	}
-	if text, ok := explain.File(i18n.Current(), err); ok {
+	text, ok := explain.Error(i18n.Current(), err)
+	if ok {
 		return text
 	}
-	return tr("common.error") + ": " + firstLine(err.Error())
+	return tr("common.error") + ": " + text
 }
 
-func firstLine(s string) string {
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
-	}
-	return s
-}
+func firstLine(s string) string { return explain.FirstLine(s) }
 
 // refusalText translates a refusal, formatting its facts for people: dates
 // in the language's form, money as yuan, field and status names translated.

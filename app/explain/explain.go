@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"sort"
 	"strconv"
+	"strings"
 	"syscall"
 
 	"github.com/circa-library/circa/app"
@@ -46,6 +47,28 @@ func Refusal(cat *i18n.Catalogue, r *app.Refusal) string {
 		args = append(args, "detail", detail)
 	}
 	return cat.T(key, args...)
+}
+
+// Error is err for a person: a refusal or a file problem in words, with ok
+// set, or else the first line of its message, never a stack trace, which
+// the caller heads as a general error.
+func Error(cat *i18n.Catalogue, err error) (text string, ok bool) {
+	if r, ok := app.RefusalOf(err); ok {
+		return Refusal(cat, r), true
+	}
+	if text, ok := File(cat, err); ok {
+		return text, true
+	}
+	return FirstLine(err.Error()), false
+}
+
+// FirstLine is s up to its first line break: an error's message without
+// the detail (a stack, a wrapped cause's dump) that follows.
+func FirstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 // File is a file that could not be read or written, in words with what to

@@ -72,3 +72,18 @@ func TestFileProblems(t *testing.T) {
 		t.Error("an error that is no file's was put into file words")
 	}
 }
+
+func TestErrorsInWords(t *testing.T) {
+	en := i18n.New(i18n.English)
+	if got, ok := explain.Error(en, app.Refuse(app.ReasonFieldRequired, "field", "name")); !ok || got != "Please fill in the name." {
+		t.Errorf("a refusal: %q %v", got, ok)
+	}
+	path := filepath.Join(t.TempDir(), "x")
+	_, missing := os.Open(path)
+	if got, ok := explain.Error(en, missing); !ok || got != path+": there is no such file or folder. Check the path." {
+		t.Errorf("a missing file: %q %v", got, ok)
+	}
+	if got, ok := explain.Error(en, errors.New("bolt: timeout\ngoroutine 1 [running]")); ok || got != "bolt: timeout" {
+		t.Errorf("anything else: %q %v, want its first line", got, ok)
+	}
+}

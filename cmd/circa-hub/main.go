@@ -18,7 +18,6 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 
@@ -73,17 +72,11 @@ func zone(name string) (*time.Location, error) {
 	return loc, nil
 }
 
-// errorText is err for the person running the hub: a refusal in words,
-// anything else by its first line.
+// errorText is err for the person running the hub: a refusal or a file
+// problem in words, anything else by its first line.
 func errorText(err error) string {
-	if r, ok := app.RefusalOf(err); ok {
-		return explain.Refusal(i18n.Current(), r)
-	}
-	msg := err.Error()
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	return msg
+	text, _ := explain.Error(i18n.Current(), err)
+	return text
 }
 
 // needData is the error for a command run without --data.

@@ -179,17 +179,11 @@ func usageError(key string, args ...any) error {
 // Explain is what a person reads for err: a refusal in their language, or
 // the first line of anything else, never a stack trace.
 func Explain(err error) string {
-	if r, ok := app.RefusalOf(err); ok {
-		return explain.Refusal(i18n.Current(), r)
-	}
-	if text, ok := explain.File(i18n.Current(), err); ok {
+	text, ok := explain.Error(i18n.Current(), err)
+	if ok {
 		return text
 	}
-	msg := err.Error()
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	return i18n.T("cli.error", "error", msg)
+	return i18n.T("cli.error", "error", text)
 }
 
 // flags makes a flag set for a sub-command that reports errors as usage.
