@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"io"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -400,9 +401,8 @@ func listedOnce(ins []app.ReaderInput, sources []string) ([]app.ReaderInput, []s
 		card := app.NormalizeBarcode(in.Card)
 		if card != "" {
 			if src, ok := first[card]; ok {
-				line, _ := strings.CutPrefix(src, "line ")
 				refused = append(refused, Refused{Source: sources[i],
-					Err: app.Refuse(app.ReasonCardListedTwice, "card", card, "line", line)})
+					Err: app.Refuse(app.ReasonCardListedTwice, "card", card, "line", strconv.Itoa(sourceNumber(src)))})
 				continue
 			}
 			first[card] = sources[i]

@@ -137,13 +137,10 @@ func (c *ctx) reportImport(rep *importer.Report, dry bool) {
 	c.println(i18n.T(key, "records", strconv.Itoa(rep.Records), "good", strconv.Itoa(rep.Good),
 		"damaged", strconv.Itoa(len(rep.Damaged)), "new", strconv.Itoa(rep.NewTitles), "matched", strconv.Itoa(rep.Matched),
 		"copies", strconv.Itoa(rep.CopiesAdded)))
-	for i, d := range rep.Damaged {
-		if i == listedAtMost {
-			c.println("  " + i18n.T("cli.import.more", "n", strconv.Itoa(len(rep.Damaged)-i)))
-			break
-		}
-		c.println("  " + i18n.T("cli.import.damaged", "record", strconv.Itoa(d.Record), "reason", i18n.T("marc.damage."+d.Reason)))
-	}
+	c.printListed(len(rep.Damaged), func(i int) string {
+		d := rep.Damaged[i]
+		return i18n.T("cli.import.damaged", "record", strconv.Itoa(d.Record), "reason", i18n.T("marc.damage."+d.Reason))
+	})
 	c.printRefused(rep.Refused)
 	if rep.Cancelled {
 		c.println(i18n.T("cli.import.cancelled"))
@@ -154,14 +151,22 @@ func (c *ctx) reportImport(rep *importer.Report, dry bool) {
 // one by one: a wrong file can have thousands, which --json gives in full.
 const listedAtMost = 20
 
-func (c *ctx) printRefused(refused []importer.Refused) {
-	for i, r := range refused {
-		if i == listedAtMost {
-			c.println("  " + i18n.T("cli.import.more", "n", strconv.Itoa(len(refused)-i)))
-			return
-		}
-		c.println("  " + i18n.T("cli.import.refused_line", "source", importer.SourceText(i18n.Current(), r.Source), "reason", Explain(r.Err)))
+// printListed prints line(i) for the first n items, indented, up to
+// listedAtMost of them, then how many more there are.
+func (c *ctx) printListed(n int, line func(i int) string) {
+	for i := range min(n, listedAtMost) {
+		c.println("  " + line(i))
 	}
+	if n > listedAtMost {
+		c.println("  " + i18n.T("cli.import.more", "n", strconv.Itoa(n-listedAtMost)))
+	}
+}
+
+func (c *ctx) printRefused(refused []importer.Refused) {
+	c.printListed(len(refused), func(i int) string {
+		r := refused[i]
+		return i18n.T("cli.import.refused_line", "source", importer.SourceText(i18n.Current(), r.Source), "reason", Explain(r.Err))
+	})
 }
 
 func runPromote(c *ctx, args []string) error {
