@@ -47,12 +47,65 @@ var benchSetup = func() []app.RecordCreated {
 	return out
 }()
 
-// genEvents makes n events of one generated station, shaped like a
-// library's log: its card types and rules, a catalogue and readers (one
-// event in ten), then loans going out and coming back.
+// logShape is the library a generated log makes and how long its loans
+// stay out.
+type logShape struct {
+	titles, readers uint64 // each title has one copy
+	// open is how many loans are out at once: a loan comes back 2·open+1
+	// events after it went out; 0 is on the next event.
+	open uint64
+}
+
+var (
+	// backAtOnce is a small library whose every loan comes back on the next
+	// event: each check-in finds the copy and the loan the event before it
+	// wrote, in pages the writer has at hand.
+	backAtOnce = logShape{titles: 2000, readers: 500}
+	// tenThousandOut is nearer a school's year: 20,000 copies, 5,000
+	// readers (two loans each at a time, within every card type's limit),
+	// and 10,000 loans out at once, so that a check-in reads a copy and a
+	// loan written four batches before, and a batch touches thousands of
+	// titles' and readers' loan days.
+	tenThousandOut = logShape{titles: 20000, readers: 5000, open: 10000}
+)
+
+// loanAt returns the loan the m-th circulation event of the log is about,
+// and whether it lends it (else it returns it). The first open events lend
+// loans 0 to open-1; after them, lending loan open+i alternates with
+// returning loan i.
+func (s logShape) loanAt(m uint64) (loan uint64, out bool) {
+	if m < s.open {
+		return m, true
+	}
+	q := m - s.open
+	if q%2 == 0 {
+		return s.open + q/2, true
+	}
+	return q / 2, false
+}
+
+// lentAt is the circulation event that lends loan i (loanAt's inverse).
+func (s logShape) lentAt(i uint64) uint64 {
+	if i < s.open {
+		return i
+	}
+	return s.open + 2*(i-s.open)
+}
+
+// genEvents makes n events of one generated station with backAtOnce's
+// shape (genLog).
 func genEvents(station string, from uint64, n int, start time.Time) []*app.Event {
+	return genLog(backAtOnce, station, from, n, start)
+}
+
+// genLog makes n events of one generated station, shaped like a library's
+// log: its card types and rules, a catalogue and readers, then loans going
+// out and coming back as s says.
+func genLog(s logShape, station string, from uint64, n int, start time.Time) []*app.Event {
 	out := make([]*app.Event, 0, n)
-	const titles, readers = 2000, 500
+	titles, readers := s.titles, s.readers
+	// circulation is the seq before the first loan event.
+	circulation := uint64(len(benchSetup)) + 2*titles + readers
 	for i := range n {
 		seq := from + uint64(i) + 1
 		at := start.Add(time.Duration(seq) * time.Second)
@@ -82,16 +135,13 @@ func genEvents(station string, from uint64, n int, start time.Time) []*app.Event
 			raw, _ := json.Marshal(&r)
 			ev.Kind, payload = app.EvRecordCreated, app.RecordCreated{Collection: app.CollReaders, Record: raw}
 		default:
-			// Loan j lends copy j%titles and returns it on the next event.
-			// Its ID is a UUIDv7 of the check-out's time, as a desk makes.
-			j := (k - 2*titles - readers) / 2
+			// Loan j lends copy j%titles and reader j%readers. Its ID is a
+			// UUIDv7 of the check-out's time, as a desk makes.
+			j, lend := s.loanAt(k - 2*titles - readers)
 			cp := fmt.Sprintf("c%d", j%titles)
-			out := at
-			if (k-2*titles-readers)%2 == 1 {
-				out = at.Add(-time.Second)
-			}
+			out := start.Add(time.Duration(circulation+s.lentAt(j)+1) * time.Second)
 			loan := benchLoanID(out, j)
-			if (k-2*titles-readers)%2 == 0 {
+			if lend {
 				ev.Kind = app.EvCheckout
 				payload = app.CheckoutPayload{Loan: app.Loan{Meta: app.Meta{ID: loan}, CopyID: cp,
 					TitleID: fmt.Sprintf("t%d", j%titles), ReaderID: fmt.Sprintf("r%d", j%readers), Out: at,
@@ -176,10 +226,21 @@ func newBenchPair(b *testing.B, evs []*app.Event) *benchPair {
 	return &benchPair{hub: hub, desk: desk, proxy: proxy, stop: func() { stopDesk(); stopHub() }}
 }
 
+// BenchmarkFirstFullSync syncs a generated log into an empty desk, once
+// with loans that come back at once and once with ten thousand out.
 func BenchmarkFirstFullSync(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		shape logShape
+	}{{"back-at-once", backAtOnce}, {"10000-out", tenThousandOut}} {
+		b.Run(c.name, func(b *testing.B) { benchFirstFullSync(b, c.shape) })
+	}
+}
+
+func benchFirstFullSync(b *testing.B, shape logShape) {
 	n := benchN()
 	gen := "9e" + fmt.Sprintf("%062d", 0)
-	evs := genEvents(gen, 0, n, simStart)
+	evs := genLog(shape, gen, 0, n, simStart)
 	var total time.Duration
 	var wire int64
 	for b.Loop() {
@@ -265,4 +326,40 @@ func BenchmarkReplay(b *testing.B) {
 	per := total.Seconds() / float64(b.N)
 	b.ReportMetric(float64(n)/per, "events/s")
 	b.ReportMetric(per*1e6/float64(n), "s/1M-events")
+}
+
+// TestGeneratedLogsReplayCleanly: the logs the benchmarks replay are ones a
+// library could have made. Every loan is lent and returned through the
+// rules without an exception, and the loans out at the end are as many as
+// the shape keeps out.
+func TestGeneratedLogsReplayCleanly(t *testing.T) {
+	// The second shape is tenThousandOut in small: two loans out a reader.
+	for _, s := range []logShape{backAtOnce, {titles: 200, readers: 50, open: 100}} {
+		lib, err := app.Open(storetest.TempDB(t), app.Options{Station: "gen",
+			Clock: app.NewFakeClock(simStart.Add(400 * 24 * time.Hour)), Location: time.UTC})
+		if err != nil {
+			t.Fatal(err)
+		}
+		setup := uint64(len(benchSetup)) + 2*s.titles + s.readers
+		loans := uint64(400) // loan events after the catalogue
+		feed(t, lib, genLog(s, "9e"+fmt.Sprintf("%062d", 0), 0, int(setup+loans), simStart))
+		err = lib.View(func(tx app.Tx) error {
+			if n, err := tx.Count(app.CollExceptions); err != nil || n != 0 {
+				t.Errorf("%+v: %d exceptions (%v)", s, n, err)
+			}
+			lent, err := tx.Count(app.CollLoans)
+			if err != nil {
+				return err
+			}
+			var out int
+			err = tx.Scan(app.IdxLoanOpenCopy, "", "", func(string, string) error { out++; return nil })
+			if want := s.open + (loans-s.open)/2; uint64(lent) != want || uint64(out) != s.open {
+				t.Errorf("%+v: %d loans, %d out; want %d and %d", s, lent, out, want, s.open)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
 }
