@@ -107,7 +107,7 @@ func (c *call) refusalText(r *app.Refusal) string {
 	return explain.Refusal(c.cat, r)
 }
 
-func (c *call) date(d app.Date) string { return c.cat.Date(d.Time()) }
+func (c *call) date(d app.Date) string { return explain.Date(c.cat, d) }
 
 // dueTime is the end of a due day in the library's time zone.
 func (c *call) dueTime(d app.Date) time.Time {
