@@ -99,7 +99,7 @@ func inFileOrder(refused []Refused) []Refused {
 
 // MarshalJSON writes a refusal for scripts (`circa import … --json`): its
 // source, the reason and facts of a rule's refusal, and the message in the
-// current language.
+// current language, as explain.Error puts it.
 func (r Refused) MarshalJSON() ([]byte, error) {
 	out := struct {
 		Source  string
@@ -108,9 +108,10 @@ func (r Refused) MarshalJSON() ([]byte, error) {
 		Message string
 	}{Source: r.Source}
 	if ref, ok := app.RefusalOf(r.Err); ok {
-		out.Reason, out.Facts, out.Message = ref.Reason, ref.Facts, explain.Refusal(i18n.Current(), ref)
-	} else if r.Err != nil {
-		out.Message = r.Err.Error()
+		out.Reason, out.Facts = ref.Reason, ref.Facts
+	}
+	if r.Err != nil {
+		out.Message, _ = explain.Error(i18n.Current(), r.Err)
 	}
 	return json.Marshal(out)
 }
