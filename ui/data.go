@@ -14,6 +14,7 @@ import (
 
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/app/export"
+	circasync "github.com/circa-library/circa/sync"
 )
 
 // dataTab shows the data folder and offers backup and restore.
@@ -25,7 +26,7 @@ func (s *settingsScreen) dataTab() fyne.CanvasObject {
 	}
 	dir := wrapped(folder)
 	dir.TextStyle.Monospace = true
-	st := d.lib.Station()
+	st := circasync.FormatID(d.lib.Station())
 	backup := widget.NewButton(tr("settings.backup_now"), d.backupNow)
 	backup.Importance = widget.HighImportance
 	restore := widget.NewButton(tr("settings.restore"), d.restoreFrom)

@@ -12,6 +12,7 @@ import (
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/app/notices"
 	"github.com/circa-library/circa/assets/i18n"
+	circasync "github.com/circa-library/circa/sync"
 )
 
 // noticesScreen lists the notices of one kind, grouped by class or overdue
@@ -274,14 +275,5 @@ func mailStationText(lib *app.Library) string {
 	case station == lib.Station():
 		return tr("notices.ui.mail_station_here")
 	}
-	return tr("notices.ui.mail_station_other", "station", shortStation(station))
-}
-
-// shortStation is the start of a station ID, enough to tell stations apart
-// on screen.
-func shortStation(id string) string {
-	if len(id) > 12 {
-		return id[:12]
-	}
-	return id
+	return tr("notices.ui.mail_station_other", "station", circasync.ShortID(station))
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/circa-library/circa/app"
 	"github.com/circa-library/circa/assets/i18n"
 	"github.com/circa-library/circa/devices"
+	circasync "github.com/circa-library/circa/sync"
 )
 
 // statusBar is the line at the bottom of the desk: station, user, scanner,
@@ -36,11 +37,9 @@ func newStatusBar(d *desk) *statusBar { return &statusBar{d: d} }
 
 // build makes the bar's widgets in the current language.
 func (s *statusBar) build() fyne.CanvasObject {
-	st := s.d.lib.Station()
-	if len(st) > 8 {
-		st = st[:8]
-	}
-	s.station = widget.NewLabel(tr("status.station", "station", st))
+	// The same short form as the sync screen and the log, so that staff
+	// can match this desk to what another station shows of it.
+	s.station = widget.NewLabel(tr("status.station", "station", circasync.ShortID(s.d.lib.Station())))
 	s.user = widget.NewLabel("")
 	s.scanner = widget.NewLabel("")
 	s.sync = widget.NewLabel("")
