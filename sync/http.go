@@ -10,6 +10,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptrace"
+	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/cockroachdb/errors"
@@ -283,7 +286,18 @@ func (c *Client) post(ctx context.Context, path, ctype string, body []byte) (*ht
 		return nil, err
 	}
 	req.Header.Set("Content-Type", ctype)
+	// A station that has not paired this one lets the handshake finish
+	// (TLS 1.3 checks the client's certificate last), then sends an alert
+	// and closes: the client reads the alert, or finds the connection
+	// closed under its request.
+	var shook atomic.Bool
+	req = req.WithContext(httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		TLSHandshakeDone: func(_ tls.ConnectionState, err error) { shook.Store(err == nil) },
+	}))
 	resp, err := c.hc.Do(req)
+	if refusedByPeer(err) || shook.Load() && closedUnderRequest(err) {
+		return nil, errors.Wrapf(ErrUnknownStation, "%s refused this station's certificate", c.addr)
+	}
 	if err != nil {
 		return nil, errors.Wrapf(err, "reaching %s", c.addr)
 	}
@@ -368,4 +382,23 @@ func Join(ctx context.Context, node *Node, ident *Identity, code, name string) (
 	}
 	p := Peer{ID: inv.Hub, Name: "hub", Address: inv.Address, Hub: true}
 	return p, node.AddPeer(p)
+}
+
+// refusedByPeer reports whether err is the peer's TLS alert against this
+// station's certificate: what a station that has not paired this one
+// answers (Server.TLSConfig), before any request reaches it.
+func refusedByPeer(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "remote error" && op.Err != nil &&
+		strings.Contains(op.Err.Error(), "bad certificate")
+}
+
+// closedUnderRequest reports whether err, met on a connection whose
+// handshake had just succeeded, is the peer closing it before answering
+// (a reset, a broken pipe, an end of file, an HTTP/2 preface that could
+// not be written), rather than the caller's deadline or cancellation.
+func closedUnderRequest(err error) bool {
+	var ne net.Error
+	return err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) &&
+		!(errors.As(err, &ne) && ne.Timeout())
 }

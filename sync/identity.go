@@ -170,7 +170,7 @@ func ParseID(s string) (string, error) {
 	}
 	raw, err := idEncoding.DecodeString(strings.ToUpper(s))
 	if err != nil || len(raw) != sha256.Size {
-		return "", errors.Newf("%q is not a station ID", s)
+		return "", errors.Wrapf(ErrNotStationID, "%q", s)
 	}
 	return hex.EncodeToString(raw), nil
 }

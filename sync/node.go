@@ -119,7 +119,7 @@ func (n *Node) AddPeer(p Peer) error {
 		return err
 	}
 	if id == n.ID() {
-		return errors.New("a station cannot pair with itself")
+		return errors.WithStack(ErrSelfPair)
 	}
 	p.ID = id
 	err = n.lib.Transact(func(tx app.Tx) error {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/circa-library/circa/app"
@@ -59,7 +60,29 @@ func Error(cat *i18n.Catalogue, err error) (text string, ok bool) {
 	if text, ok := File(cat, err); ok {
 		return text, true
 	}
+	explainersMu.RLock()
+	defer explainersMu.RUnlock()
+	for _, fn := range explainers {
+		if text, ok := fn(cat, err); ok {
+			return text, true
+		}
+	}
 	return FirstLine(err.Error()), false
+}
+
+var (
+	explainersMu sync.RWMutex
+	explainers   []func(*i18n.Catalogue, error) (string, bool)
+)
+
+// Register adds fn to what Error consults after refusals and files: a
+// package whose errors people meet (sync's pairing and network errors)
+// puts them into words there, so every caller of Error says them alike.
+// fn returns ok false for an error it does not know.
+func Register(fn func(cat *i18n.Catalogue, err error) (text string, ok bool)) {
+	explainersMu.Lock()
+	defer explainersMu.Unlock()
+	explainers = append(explainers, fn)
 }
 
 // FirstLine is s up to its first line break: an error's message without
