@@ -1,16 +1,26 @@
 package ui
 
 import (
+	"context"
+	"os"
+	"strings"
+	"time"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/cockroachdb/errors"
+
 	"github.com/circa-library/circa/app"
+	circasync "github.com/circa-library/circa/sync"
 )
 
 // firstRunScreen sets up a new library: its name and the first admin
-// account, then an empty library or the demo one.
+// account, then an empty library or the demo one. A desk for a library that
+// already exists joins it instead (step 2): it trusts the hub or a desk
+// that has the library, fetches everything, and its staff sign in.
 type firstRunScreen struct {
 	d         *desk
 	libName   *deskEntry
@@ -23,7 +33,11 @@ type firstRunScreen struct {
 	demo      *widget.Button
 	empty     *widget.Button
 	admin     app.Actor
-	step      int // 0: details, 1: empty or demo
+	step      int // 0: details, 1: empty or demo, 2: join a library
+
+	joinCode *deskEntry
+	joinAddr *deskEntry
+	join     *widget.Button
 }
 
 func (d *desk) showFirstRun() {
@@ -49,6 +63,14 @@ func (d *desk) showFirstRun() {
 		f.password2.OnSubmitted = func(string) { f.submit() }
 		f.create = widget.NewButton(tr("firstrun.create"), f.submit)
 		f.create.Importance = widget.HighImportance
+		joinInstead := widget.NewButton(tr("firstrun.join_instead"), func() {
+			f.step = 2
+			d.showFirstRun()
+		})
+		joinInstead.Importance = widget.LowImportance
+		if d.cfg.Sync == nil {
+			joinInstead.Hide()
+		}
 		box = container.NewVBox(
 			heading(tr("firstrun.welcome")),
 			wrapped(tr("firstrun.intro")),
@@ -59,7 +81,9 @@ func (d *desk) showFirstRun() {
 				label(tr("firstrun.password")), f.password,
 				label(tr("firstrun.password_again")), f.password2,
 			),
-			f.create, f.message)
+			f.create, f.message, joinInstead)
+	} else if f.step == 2 {
+		box = f.joinBox()
 	} else {
 		f.empty = widget.NewButton(tr("firstrun.empty"), f.startEmpty)
 		f.demo = widget.NewButton(tr("firstrun.demo"), f.loadDemo)
@@ -80,10 +104,122 @@ func (d *desk) showFirstRun() {
 }
 
 func (f *firstRunScreen) focusTarget() fyne.Focusable {
-	if f.step == 0 {
+	switch f.step {
+	case 0:
 		return f.libName
+	case 2:
+		return f.joinCode
 	}
 	return nil
+}
+
+// joinBox asks for the hub's invite code, or for the station ID and
+// address of a desk that has the library, and shows this station's ID for
+// the other desk to pair.
+func (f *firstRunScreen) joinBox() *fyne.Container {
+	d := f.d
+	st := d.cfg.Sync
+	own := widget.NewLabelWithStyle(twoLines(circasync.FormatID(st.ID())), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	copyBtn := widget.NewButton(tr("sync.copy"), func() {
+		fyne.CurrentApp().Clipboard().SetContent(circasync.FormatID(st.ID()))
+	})
+	f.joinCode = newEntry(d)
+	f.joinCode.SetPlaceHolder(tr("firstrun.join_code_placeholder"))
+	f.joinAddr = newEntry(d)
+	f.joinAddr.SetPlaceHolder(tr("sync.pair_address_placeholder"))
+	f.joinCode.OnSubmitted = func(string) { d.win.Canvas().Focus(f.joinAddr) }
+	f.joinAddr.OnSubmitted = func(string) { f.submitJoin() }
+	f.join = widget.NewButton(tr("firstrun.join"), f.submitJoin)
+	f.join.Importance = widget.HighImportance
+	back := widget.NewButton(tr("firstrun.join_back"), func() {
+		f.step = 0
+		d.showFirstRun()
+	})
+	back.Importance = widget.LowImportance
+	return container.NewVBox(
+		heading(tr("firstrun.join_title")),
+		wrapped(tr("firstrun.join_help")),
+		form(label(tr("firstrun.this_station")), container.NewBorder(nil, nil, nil, copyBtn, own),
+			label(tr("firstrun.join_code")), f.joinCode,
+			label(tr("firstrun.join_address")), f.joinAddr),
+		f.join, f.message, back)
+}
+
+// submitJoin trusts the station the code names and fetches the library
+// from it, off the Fyne goroutine. Once its staff have arrived the desk
+// goes on to sign-in; until then it says what is missing.
+func (f *firstRunScreen) submitJoin() {
+	d := f.d
+	code, addr := strings.TrimSpace(f.joinCode.Text), strings.TrimSpace(f.joinAddr.Text)
+	f.message.Importance = widget.DangerImportance
+	if code == "" {
+		f.message.SetText(tr("firstrun.join_empty"))
+		return
+	}
+	f.join.Disable()
+	f.message.Importance = widget.MediumImportance
+	f.message.SetText(tr("firstrun.joining"))
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
+		defer cancel()
+		joined, err := joinLibrary(ctx, d.cfg.Sync, code, addr)
+		fyne.Do(func() {
+			if d.first != f || f.step != 2 {
+				return // the screen moved on meanwhile
+			}
+			f.join.Enable()
+			switch {
+			case joined:
+				d.first = nil
+				d.showSignIn(tr("firstrun.joined"))
+			case errors.Is(err, circasync.ErrUnknownStation):
+				f.message.Importance = widget.DangerImportance
+				f.message.SetText(errorText(err) + "\n" + tr("firstrun.join_not_yet"))
+			case err != nil:
+				f.message.Importance = widget.DangerImportance
+				f.message.SetText(errorText(err))
+			default:
+				f.message.SetText(tr("firstrun.join_not_yet"))
+			}
+		})
+	}()
+}
+
+// joinLibrary trusts the station code names (a hub's invite code, or a
+// station ID with addr) and syncs with it. joined says whether the
+// library's staff have arrived, so that someone can sign in.
+func joinLibrary(ctx context.Context, st *circasync.Station, code, addr string) (joined bool, err error) {
+	if strings.HasPrefix(strings.ToUpper(code), "CIRCA") {
+		name, _ := os.Hostname()
+		if err := st.Join(ctx, code, name); err != nil {
+			return false, err
+		}
+	} else {
+		id, err := circasync.ParseID(code)
+		if err != nil {
+			return false, err
+		}
+		if !st.Node.Trusted(id) {
+			// A mistyped ID stays nowhere: each press pairs again.
+			defer func() {
+				if !joined {
+					_ = st.Unpair(id)
+				}
+			}()
+		}
+		if err := st.Pair(id, addr, ""); err != nil {
+			return false, err
+		}
+	}
+	syncErr := st.SyncNow(ctx)
+	has, err := st.Library().HasStaff()
+	if err != nil {
+		return false, err
+	}
+	if has {
+		return true, nil
+	}
+	return false, syncErr
 }
 
 // submit creates the library and its admin account.
@@ -137,4 +273,13 @@ func (f *firstRunScreen) loadDemo() {
 		f.d.status.setAction(tr("firstrun.demo_loaded"))
 		f.startEmpty()
 	})
+}
+
+// twoLines breaks a station ID after its seventh group, so that all of it
+// shows in a narrow column, to be read out to the other desk.
+func twoLines(id string) string {
+	if len(id) > 35 && id[34] == '-' {
+		return id[:35] + "\n" + id[35:]
+	}
+	return id
 }
