@@ -119,7 +119,7 @@ func (f *firstRunScreen) focusTarget() fyne.Focusable {
 func (f *firstRunScreen) joinBox() *fyne.Container {
 	d := f.d
 	st := d.cfg.Sync
-	own := widget.NewLabelWithStyle(twoLines(circasync.FormatID(st.ID())), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
+	own := widget.NewLabelWithStyle(idLines(circasync.FormatID(st.ID())), fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	copyBtn := widget.NewButton(tr("sync.copy"), func() {
 		fyne.CurrentApp().Clipboard().SetContent(circasync.FormatID(st.ID()))
 	})
@@ -275,11 +275,16 @@ func (f *firstRunScreen) loadDemo() {
 	})
 }
 
-// twoLines breaks a station ID after its seventh group, so that all of it
-// shows in a narrow column, to be read out to the other desk.
-func twoLines(id string) string {
-	if len(id) > 35 && id[34] == '-' {
-		return id[:35] + "\n" + id[35:]
+// idLines breaks a station ID into lines of five groups, so that all of
+// it shows in a narrow column, to be read out to the other desk.
+func idLines(id string) string {
+	const line = 5 * 5 // five groups and their dashes
+	var b strings.Builder
+	for len(id) > line {
+		b.WriteString(id[:line])
+		b.WriteByte('\n')
+		id = id[line:]
 	}
-	return id
+	b.WriteString(id)
+	return b.String()
 }
