@@ -63,11 +63,7 @@ func (d *desk) showFirstRun() {
 		f.password2.OnSubmitted = func(string) { f.submit() }
 		f.create = widget.NewButton(tr("firstrun.create"), f.submit)
 		f.create.Importance = widget.HighImportance
-		joinInstead := widget.NewButton(tr("firstrun.join_instead"), func() {
-			f.step = 2
-			d.showFirstRun()
-		})
-		joinInstead.Importance = widget.LowImportance
+		joinInstead := f.stepButton(tr("firstrun.join_instead"), 2)
 		if d.cfg.Sync == nil {
 			joinInstead.Hide()
 		}
@@ -113,6 +109,16 @@ func (f *firstRunScreen) focusTarget() fyne.Focusable {
 	return nil
 }
 
+// stepButton is a quiet button that shows step of the first run.
+func (f *firstRunScreen) stepButton(text string, step int) *widget.Button {
+	b := widget.NewButton(text, func() {
+		f.step = step
+		f.d.showFirstRun()
+	})
+	b.Importance = widget.LowImportance
+	return b
+}
+
 // joinBox asks for the hub's invite code, or for the station ID and
 // address of a desk that has the library, and shows this station's ID for
 // the other desk to pair.
@@ -131,11 +137,7 @@ func (f *firstRunScreen) joinBox() *fyne.Container {
 	f.joinAddr.OnSubmitted = func(string) { f.submitJoin() }
 	f.join = widget.NewButton(tr("firstrun.join"), f.submitJoin)
 	f.join.Importance = widget.HighImportance
-	back := widget.NewButton(tr("firstrun.join_back"), func() {
-		f.step = 0
-		d.showFirstRun()
-	})
-	back.Importance = widget.LowImportance
+	back := f.stepButton(tr("firstrun.join_back"), 0)
 	return container.NewVBox(
 		heading(tr("firstrun.join_title")),
 		wrapped(tr("firstrun.join_help")),
