@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"os"
 	"strings"
 	"time"
 
@@ -192,8 +191,7 @@ func (f *firstRunScreen) submitJoin() {
 // library's staff have arrived, so that someone can sign in.
 func joinLibrary(ctx context.Context, st *circasync.Station, code, addr string) (joined bool, err error) {
 	if strings.HasPrefix(strings.ToUpper(code), "CIRCA") {
-		name, _ := os.Hostname()
-		if err := st.Join(ctx, code, name); err != nil {
+		if err := joinHub(ctx, st, code); err != nil {
 			return false, err
 		}
 	} else {

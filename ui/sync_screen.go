@@ -169,15 +169,21 @@ func (s *syncScreen) background(fn func() (string, error)) {
 func (s *syncScreen) join(code *widget.Entry) {
 	c := code.Text
 	s.background(func() (string, error) {
-		name, _ := os.Hostname()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		if err := s.st.Join(ctx, c, name); err != nil {
+		if err := joinHub(ctx, s.st, c); err != nil {
 			return "", err
 		}
 		fyne.Do(func() { code.SetText("") })
 		return tr("sync.joined"), nil
 	})
+}
+
+// joinHub redeems a hub's invite code for st, which the hub then lists
+// under this computer's name.
+func joinHub(ctx context.Context, st *circasync.Station, code string) error {
+	name, _ := os.Hostname()
+	return st.Join(ctx, code, name)
 }
 
 func (s *syncScreen) pair(id, addr *widget.Entry) {
